@@ -252,10 +252,10 @@ class DemandForm(PortalForm):
     city = CodeField("division", label=_("需求所在地"), required=True, help_text=_("需求落地的城市或区县"))
     required_skills = ListTextField(label=_("所需技能"), required=False, help_text=_("多个技能用顿号或逗号分隔"))
     min_title_level = forms.ChoiceField(label=_("最低职称要求"), choices=TITLE_LEVEL_CHOICES, initial="none")
-    sharing_modes = forms.MultipleChoiceField(label=_("可接受的合作方式"), choices=SHARING_MODE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False,
+    sharing_modes = forms.MultipleChoiceField(label=_("可接受的合作方式"), choices=SHARING_MODE_CHOICES, widget=forms.CheckboxSelectMultiple,
                                               help_text=_("至少选一种；只有接受其中某种方式的专家才会被推荐"))
-    period_start = forms.DateField(label=_("开始日期"), widget=DateInput, required=False)
-    period_end = forms.DateField(label=_("结束日期"), widget=DateInput, required=False)
+    period_start = forms.DateField(label=_("开始日期"), widget=DateInput)
+    period_end = forms.DateField(label=_("结束日期"), widget=DateInput)
     headcount = forms.IntegerField(label=_("需求人数"), initial=1, required=False, widget=forms.NumberInput(attrs={"min": 1, "max": 500}))
     budget_min = forms.DecimalField(label=_("预算下限（万元）"), required=False, max_digits=10, decimal_places=2, min_value=0)
     budget_max = forms.DecimalField(label=_("预算上限（万元）"), required=False, max_digits=10, decimal_places=2, min_value=0)

@@ -281,10 +281,14 @@
       function missing(step) {
         var bad = [];
         $all(".field.required", step).forEach(function (f) {
-          var inputs = $all("input:not([type=hidden]), select, textarea", f);
+          var boxes = $all("input[type=checkbox], input[type=radio]", f);
+          var inputs = $all("input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea", f);
           var hidden = $all("input[type=hidden]", f);
-          var value = hidden.length ? hidden.map(function (h) { return h.value; }).join("") : inputs.map(function (i) { return i.value; }).join("");
-          if (!value.trim()) bad.push(f);
+          var filled;
+          if (boxes.length) filled = boxes.some(function (b) { return b.checked; });
+          else if (hidden.length) filled = hidden.some(function (h) { return h.value.trim(); });
+          else filled = inputs.some(function (i) { return i.value.trim(); });
+          if (!filled) bad.push(f);
         });
         return bad;
       }
@@ -341,6 +345,12 @@
               f.appendChild(p);
             });
             var first = bad[0].querySelector("input:not([type=hidden]), select, textarea");
+            // the message is read with the field
+            bad.forEach(function (f) {
+              var el = f.querySelector("input:not([type=hidden]), select, textarea");
+              var msg = f.querySelector(".client-error");
+              if (el && msg) { msg.id = (el.id || el.name) + "_client_error"; el.setAttribute("aria-invalid", "true"); el.setAttribute("aria-describedby", ((el.getAttribute("aria-describedby") || "") + " " + msg.id).trim()); }
+            });
             if (first) first.focus();
             return;
           }

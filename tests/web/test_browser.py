@@ -1,0 +1,220 @@
+"""End-to-end flows in a real browser (Playwright + Debian's Chromium) against pytest-django's live server.
+
+Flow 1: an enterprise signs up, registers its organisation (统一社会信用代码 checked as typed), posts a demand
+through the guided form with the code pickers (a double click creates one record) → staff of Hebei verifies the
+organisation and publishes the demand → it is in the public 人才需求目录.
+Also: a form whose session expired is restored after logging in again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs its own event loop
+
+from registry import services  # noqa: E402
+from registry.choices import ConsentScope, Status  # noqa: E402
+from tests.support import factory as builders  # noqa: E402
+from tests.support.browser import CHROMIUM_ARGS, chromium_path, screenshot_dir  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pw-Jjj-2026!"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    return screenshot_dir(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def cache_cleared():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def _seed_catalogue(factory, staff_he):
+    for title, division, industry in (("保定汽车轻量化材料攻关", "130600", "3670"), ("唐山钢铁超低排放改造咨询", "130200", "3110")):
+        org = factory.organisation(division=division)
+        demand = factory.demand(organisation=org, title=title, industry=industry, status=Status.SUBMITTED)
+        services.record_transition(actor=staff_he, record=demand, to=Status.PUBLISHED)
+    for name, home in (("陈海淀", "110108"), ("周滨海", "120116")):
+        expert = factory.expert(name=name, home_division=home)
+        services.consent_grant(person=expert.person, scope=ConsentScope.PUBLIC_DIRECTORY)
+
+
+def _pick(page, field_id: str, query: str, option_text: str):
+    box = page.locator(f"#{field_id}")
+    box.fill(query)
+    page.locator(f"#{field_id}-list [role=option]", has_text=option_text).first.click()
+
+
+def _login(page, username: str, password: str = PASSWORD):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form button[type=submit]")
+
+
+def test_enterprise_posts_demand_and_hebei_staff_publishes_it(page, factory, staff_he, shots, cache_cleared):
+    from registry.models import Demand, Organisation
+
+    staff_he.set_password(PASSWORD)
+    staff_he.save()
+    _seed_catalogue(factory, staff_he)
+
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "京津冀人才共享平台"
+    assert page.locator(".figures li").first.locator("strong").inner_text() == "2"
+    page.screenshot(path=str(shots / "home.png"), full_page=True)
+
+    # sign up as an enterprise user
+    page.click("text=用人单位：发布需求")
+    page.fill("#id_username", "baoding_corp")
+    page.fill("#id_email", "hr@baoding-corp.cn")
+    page.fill("#id_password1", "Baoding-2026-pw")
+    page.fill("#id_password2", "Baoding-2026-pw")
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/portal/org/register/")
+
+    # the credit code is checked as typed, with the server's arithmetic
+    good = builders.credit_code(20261123)
+    wrong = good[:-1] + ("1" if good[-1] != "1" else "2")
+    page.fill("#id_name", "保定莲池智能装备有限公司")
+    page.fill("#id_credit_code", wrong)
+    assert "校验位不正确" in page.locator("#credit-check").inner_text()
+    page.fill("#id_credit_code", good[:10] + "I")
+    assert "不允许的字符：I" in page.locator("#credit-check").inner_text()
+    page.fill("#id_credit_code", good)
+    assert "校验位正确" in page.locator("#credit-check").inner_text()
+    _pick(page, "id_division", "莲池", "莲池区")
+    _pick(page, "id_industry", "工业机器人", "工业机器人制造")
+    page.fill("#id_contact_name", "李经理")
+    page.screenshot(path=str(shots / "org_register.png"), full_page=True)
+    page.click("form[data-once] button[type=submit]")
+    page.wait_for_url("**/portal/org/")
+    org = Organisation.objects.get(credit_code=good)
+    assert org.division_id == "130606" and org.status == Status.SUBMITTED
+
+    # the guided demand form: three steps and a summary
+    page.click("text=发布新需求")
+    page.wait_for_url("**/portal/demands/new/**")
+    page.select_option("#id_kind", "technical_problem")
+    page.fill("#id_title", "焊接机器人视觉引导精度提升")
+    page.fill("#id_description", "产线焊接机器人视觉引导误差约1毫米，需要专家指导标定与算法优化。")
+    page.click("fieldset[data-step='1'] [data-next]")
+    assert page.locator("fieldset[data-step='2']").is_visible()
+    assert page.locator("fieldset[data-step='1']").is_hidden()
+    assert "工业机器人制造" in page.locator("#f-industry .chips").inner_text()  # prefilled from the organisation
+    _pick(page, "id_disciplines", "F03", "F03")
+    page.click("fieldset[data-step='2'] [data-next]")
+    # a required step-3 field left empty stops the step with a message next to it
+    page.click("fieldset[data-step='3'] [data-next]")
+    assert page.locator("#f-period_start .client-error").is_visible()
+    page.check("input[name=sharing_modes][value=consulting]")
+    page.check("input[name=sharing_modes][value=remote]")
+    today = dt.date.today()
+    page.fill("#id_period_start", today.isoformat())
+    page.fill("#id_period_end", (today + dt.timedelta(days=120)).isoformat())
+    page.click("fieldset[data-step='3'] [data-next]")
+    summary = page.locator("[data-summary]").inner_text()
+    assert "焊接机器人视觉引导精度提升" in summary and "顾问咨询" in summary
+    page.screenshot(path=str(shots / "demand_form_review.png"), full_page=True)
+    page.locator("button[name=submit]").dblclick()  # a double click makes one demand
+    page.wait_for_url("**/portal/demands/*/")
+    assert Demand.objects.filter(organisation=org).count() == 1
+    demand = Demand.objects.get(organisation=org)
+    assert demand.status == Status.SUBMITTED and list(demand.disciplines.values_list("code", flat=True)) == ["F03"]
+    assert "待审核" in page.locator("main").inner_text()
+
+    # staff of Hebei: verify the organisation, then publish
+    page.locator("header form.inline button").click()  # logout
+    _login(page, "staff_he")
+    page.goto("/staff/")
+    queue = page.locator("main")
+    assert "保定莲池智能装备有限公司" in queue.inner_text() and "焊接机器人视觉引导精度提升" in queue.inner_text()
+    page.screenshot(path=str(shots / "staff_queue.png"), full_page=True)
+    page.locator("article", has_text="焊接机器人视觉引导精度提升").locator("button", has_text="发布").click()
+    assert "需求单位尚未通过审核" in page.locator(".messages").inner_text()
+    page.locator("article", has_text="保定莲池智能装备有限公司").locator("button", has_text="审核通过").click()
+    page.locator("article", has_text="焊接机器人视觉引导精度提升").locator("button", has_text="发布").click()
+    assert "已发布" in page.locator(".messages").inner_text()
+    demand.refresh_from_db()
+    assert demand.status == Status.PUBLISHED and demand.verified_by_id == staff_he.pk
+
+    # it is in the public catalogue, searchable by city
+    page.goto("/demands/?city=130606")
+    page.click("text=焊接机器人视觉引导精度提升")
+    assert "保定莲池智能装备有限公司" in page.locator("main").inner_text()
+    page.screenshot(path=str(shots / "demand_detail.png"), full_page=True)
+
+    # a phone
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    assert page.locator("#site-nav").is_hidden()
+    page.click(".nav-toggle")
+    assert page.locator("#site-nav").is_visible()
+    page.screenshot(path=str(shots / "home_phone.png"), full_page=False)
+
+
+def test_expired_session_restores_the_form_after_login(page, factory, make_user, cache_cleared):
+    from registry.models import Demand
+
+    user = make_user(username="tangshan_corp")
+    factory.organisation(actor=user, division="130200")
+    _login(page, "tangshan_corp")
+    page.goto("/portal/demands/new/")
+    page.fill("#id_title", "高炉煤气余热回收方案论证")
+    page.fill("#id_description", "论证余热发电方案的技术经济性。")
+    page.wait_for_timeout(500)  # the draft is saved 300 ms after typing
+    page.context.clear_cookies(name="sessionid")  # the session expires while the person is typing
+    page.click("fieldset[data-step='1'] [data-next]")
+    page.click("fieldset[data-step='2'] [data-next]")
+    page.check("input[name=sharing_modes][value=project]")
+    today = dt.date.today()
+    page.fill("#id_period_start", today.isoformat())
+    page.fill("#id_period_end", (today + dt.timedelta(days=30)).isoformat())
+    page.click("fieldset[data-step='3'] [data-next]")
+    page.click("button[name=save]")
+    page.wait_for_url("**/accounts/login/**")
+    assert "自动恢复" in page.locator("main").inner_text()
+    assert Demand.objects.count() == 0
+    page.fill("#id_username", "tangshan_corp")
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/portal/demands/new/")
+    assert page.locator("#id_title").input_value() == "高炉煤气余热回收方案论证"
+    assert page.locator("input[name=sharing_modes][value=project]").is_checked()
+    assert "已恢复" in page.locator(".draft-note").inner_text()
+    # sending it now works, and the saved draft is forgotten
+    page.click("fieldset[data-step='1'] [data-next]")
+    page.click("fieldset[data-step='2'] [data-next]")
+    page.click("fieldset[data-step='3'] [data-next]")
+    page.click("button[name=save]")
+    page.wait_for_url("**/portal/demands/*/")
+    assert Demand.objects.get().title == "高炉煤气余热回收方案论证"
+    assert page.evaluate("localStorage.getItem('jjj-draft:demand-new')") is None
