@@ -180,6 +180,14 @@ def test_enterprise_posts_demand_and_hebei_staff_publishes_it(page, factory, sta
     assert page.locator("#site-nav").is_visible()
     page.screenshot(path=str(shots / "home_phone.png"), full_page=False)
 
+    # English, switched from the header
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.select_option("#lang-select", "en")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Beijing–Tianjin–Hebei Talent Sharing"
+    assert "Published demand" in page.locator("main").inner_text()
+    page.screenshot(path=str(shots / "home_en.png"), full_page=False)
+
 
 def test_expired_session_restores_the_form_after_login(page, factory, make_user, cache_cleared):
     from registry.models import Demand

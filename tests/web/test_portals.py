@@ -147,7 +147,7 @@ def test_demand_errors_map_onto_fields_in_chinese(client, factory, make_user):
         period_start=today.isoformat(), period_end=(today - dt.timedelta(days=3)).isoformat(), budget_min="10", budget_max="5"))
     html = r.content.decode()
     assert r.status_code == 200 and Demand.objects.count() == 0
-    for message in ("请选择“所属行业”", "未知的学科代码：ZZ99", "请至少选择一种合作方式", "早于开始日期", "预算上限低于预算下限", "揭榜挂帅需求须写明奖金"):
+    for message in ("请选择“所属行业”", "未知的学科代码：ZZ99", "请选择“可接受的合作方式”", "早于开始日期", "预算上限低于预算下限", "揭榜挂帅需求须写明奖金"):
         assert message in html, message
     assert 'value="焊接机器人工艺攻关"' in html and "需要焊接工艺专家现场指导" in html
     # the error list links each message to its field
