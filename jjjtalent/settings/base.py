@@ -148,6 +148,9 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 # PII_HMAC_KEY: key of the HMAC that identifies one natural person across the databases.
 PII_HMAC_KEY = env("PII_HMAC_KEY", "")
 
+# --- 京津冀人才卡: Ed25519 signing key (PEM or base64/hex seed); a key derived from SECRET_KEY when unset ---
+TALENT_CARD_SIGNING_KEY = env("TALENT_CARD_SIGNING_KEY", "")
+
 # --- cache: Redis when REDIS_URL is set, local memory otherwise ---
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
@@ -174,7 +177,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # is redelivered only when its worker really died.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600"))}
 CELERY_RESULT_EXPIRES = 24 * 3600
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "services-talent-cards-daily": {"task": "services.talent_cards_daily", "schedule": 24 * 3600},
+}
 
 # --- email: console by default, SMTP from the environment ---
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
