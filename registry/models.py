@@ -585,3 +585,7 @@ class ObjectChange(models.Model):
         return f"{self.get_action_display()} {self.object_repr}"
 
 
+
+
+# Partner API keys and idempotent requests (the partner API, issue 6)
+from .api_models import IdempotencyRecord, PartnerApiKey  # noqa: E402,F401
