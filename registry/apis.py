@@ -74,7 +74,9 @@ def _writer_may_create(caller: Caller) -> None:
 def _region_guard(caller: Caller, code) -> None:
     """The region of a new or moved record must be the caller's (partners and regional staff)."""
     if code and (caller.is_partner or getattr(caller.actor, "is_staff", False)):
-        require_region(caller, str(code)[:2])
+        region = Division.objects.filter(code=str(code).strip()).values_list("region", flat=True).first()
+        if region:  # an unknown code is the service's error to report
+            require_region(caller, region)
 
 
 def _source(caller: Caller) -> dict:

@@ -25,7 +25,9 @@ def _division_codes(value: str) -> list[str]:
     value = value.strip()
     if DivisionGroup.objects.filter(slug=value).exists() or Division.objects.filter(code=value).exists():
         return selectors.division_codes_within(value)
-    return []
+    from django import forms
+
+    raise forms.ValidationError(f"未知的区划代码或区划组合：{value}", code="unknown_code")
 
 
 def _modes(value) -> list[str]:

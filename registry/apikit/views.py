@@ -49,9 +49,10 @@ class ListView(ApiView):
 
     def get(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
+        if self.paginator is None:
+            return Response(self.render_rows(queryset))
         page = self.paginate_queryset(queryset)
-        data = self.render_rows(page)
-        return self.get_paginated_response(data)
+        return self.get_paginated_response(self.render_rows(page))
 
     def render_rows(self, rows):
         return self.get_serializer(rows, many=True).data
