@@ -200,14 +200,29 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # per API key / web user / anonymous IP (registry.apikit.throttles); a key may carry its own rate
+    "DEFAULT_THROTTLE_RATES": {
+        "partner": env("API_THROTTLE_PARTNER", "1200/min"),
+        "user": env("API_THROTTLE_USER", "600/min"),
+        "anon": env("API_THROTTLE_ANON", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "jjjtalent API",
     "DESCRIPTION": "京津冀人才共享平台 partner API / 合作系统接口",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {  # choice sets shared by several components (registry.apikit.schema)
+        "RecordStatusEnum": "registry.apikit.schema.STATUS_CODES",
+        "BulkRowStatusEnum": "registry.apikit.schema.BULK_ROW_STATUSES",
+        "TitleLevelEnum": "registry.apikit.schema.TITLE_LEVEL_CODES",
+        "OrganisationStatusTargetEnum": "registry.apikit.schema.ORGANISATION_TARGETS",
+    },
 }
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "authorization", "content-type", "x-api-key", "idempotency-key", "if-match", "if-none-match", "x-request-id")
+CORS_EXPOSE_HEADERS = ("etag", "location", "retry-after", "x-request-id", "idempotent-replayed")
 
 # --- matching weights (documented in docs/matching.md) ---
 MATCHING_WEIGHTS = {
