@@ -24,9 +24,10 @@ def inbox(request):
     })
 
 
-@login_required
 @require_GET
 def unread_count(request):
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "请先登录"}, status=401)
     return JsonResponse({"unread": selectors.unread_count(user=request.user)})
 
 
