@@ -56,3 +56,11 @@ def message_class(message) -> str:
 def get_item(mapping, key):
     value = mapping.get(key, {})
     return value.items() if isinstance(value, dict) else value
+
+
+@register.filter
+def get_item_value(mapping, key):
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

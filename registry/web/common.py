@@ -43,7 +43,7 @@ def _probe(form, write) -> None:
         return
 
 
-def guarded_write(request, form, write: Callable[[object], str], *, message: str, draft: str | None = None):
+def guarded_write(request, form, write: Callable[[object], str], *, message: str, draft: str | None = None, probe: bool = True):
     """Validate ``form``, then ``write(form) -> url`` inside a transaction, at most once per form token.
 
     Returns a redirect on success (or when the same form was already sent), None to re-render the form with its
@@ -63,7 +63,8 @@ def guarded_write(request, form, write: Callable[[object], str], *, message: str
         return redirect(previous)
     if not form.is_valid():
         tokens.release(token)
-        _probe(form, write)
+        if probe:  # not for uploads: a trial write would leave files behind
+            _probe(form, write)
         return None
     try:
         with transaction.atomic():

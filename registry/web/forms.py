@@ -142,9 +142,6 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
         target = field if field in form.fields else None
         for error in errors:
             for message in error.messages if hasattr(error, "messages") else [str(error)]:
-                if target is None and field not in (None, "__all__"):
-                    label = field
-                    message = f"{label}：{message}"
                 form.add_error(target, message)
 
 
@@ -365,3 +362,106 @@ class SearchForm(forms.Form):
     industry = CodeField("industry", label=_("行业"))
     discipline = CodeField("discipline", label=_("学科"))
     mode = forms.ChoiceField(label=_("合作方式"), choices=[("", _("不限"))] + list(SHARING_MODE_CHOICES), required=False)
+
+
+# --- 同事同标 services (the services app) ---------------------------------------------------------------
+
+SERVICE_REGION_CHOICES = [(code, _(zh)) for code, zh, _en in domain.REGIONS]
+
+
+def _material_help(spec: dict) -> str:
+    from services.materials import FORMAT_LABELS
+
+    parts = [_("格式：%(formats)s") % {"formats": "、".join(FORMAT_LABELS.get(f, f) for f in spec.get("formats", []))}]
+    if spec.get("example"):
+        parts.append(_("示例：%(example)s") % {"example": spec["example"]})
+    if spec.get("notes"):
+        parts.append(spec["notes"])
+    return "；".join(parts)
+
+
+class MaterialsMixin:
+    """One file input per material of a standard, named ``m_<key>``; the service's ``materials.<key>`` errors
+    are shown next to it."""
+
+    def add_materials(self, specs: list[dict], *, required_keys=None):
+        self._material_specs = specs
+        for spec in specs:
+            key = spec["key"]
+            required = spec.get("mandatory", False) if required_keys is None else key in required_keys
+            field = forms.FileField(label=spec["name"], required=required, help_text=_material_help(spec))
+            field.error_messages["required"] = _("请上传“%(name)s”") % {"name": spec["name"]}
+            self.fields[f"m_{key}"] = field
+            self.error_aliases[f"materials.{key}"] = f"m_{key}"
+
+    def check_uploads(self):
+        """The same file check the service makes (services.materials), so every bad file is named at once."""
+        from django.conf import settings
+
+        from services import materials
+
+        max_bytes = int(getattr(settings, "SERVICES_MATERIAL_MAX_BYTES", materials.DEFAULT_MAX_BYTES))
+        for spec in self._material_specs:
+            name = f"m_{spec['key']}"
+            upload = self.cleaned_data.get(name)
+            if not upload:
+                continue
+            upload.seek(0)
+            head = upload.read(materials.SNIFF_BYTES)
+            upload.seek(0)
+            try:
+                materials.check_file(name=upload.name, size=upload.size, head=head, formats=spec.get("formats", []), max_bytes=max_bytes, label=spec["name"])
+            except materials.MaterialError as exc:
+                self.add_error(name, exc.message)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_uploads()
+        return cleaned
+
+    def material_fields(self):
+        return [self[name] for name in self.fields if name.startswith("m_")]
+
+    def files_by_key(self) -> dict:
+        return {name[2:]: f for name, f in self.cleaned_data.items() if name.startswith("m_") and f}
+
+
+class ApplicationForm(MaterialsMixin, PortalForm):
+    accept_region = forms.ChoiceField(label=_("受理地（在哪里提交）"), choices=SERVICE_REGION_CHOICES, help_text=_("可在京津冀任一地提交，由办理地办理（异地受理、收受分离）"))
+    handle_region = forms.ChoiceField(label=_("办理地（由哪里办理）"), choices=SERVICE_REGION_CHOICES, help_text=_("一般为您的社保、户籍或单位所在地"))
+    note = forms.CharField(label=_("申请说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    delivery = forms.ChoiceField(label=_("结果送达方式"), widget=forms.RadioSelect, choices=())
+    mail_recipient = forms.CharField(label=_("收件人"), required=False, max_length=50)
+    mail_phone = forms.CharField(label=_("收件电话"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    mail_address = forms.CharField(label=_("邮寄地址"), required=False, max_length=200)
+
+    def __init__(self, *args, version=None, **kwargs):
+        self.error_aliases = {"materials": "__all__"}
+        super().__init__(*args, **kwargs)
+        choices = [("download", _("网上下载"))]
+        if version is not None and "mail" in (version.channels or []):
+            choices.append(("mail", _("邮寄送达")))
+        self.fields["delivery"].choices = choices
+        self.fields["delivery"].initial = "download"
+        if version is not None:
+            self.add_materials(version.materials)
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k in ("accept_region", "handle_region", "delivery", "mail_recipient", "mail_phone", "mail_address")}
+        data["files"] = self.files_by_key()
+        data["form_data"] = {"note": self.cleaned_data.get("note", "")} if self.cleaned_data.get("note") else {}
+        return data
+
+
+class SupplementForm(MaterialsMixin, PortalForm):
+    def __init__(self, *args, version=None, notice=None, **kwargs):
+        self.error_aliases = {"materials": "__all__"}
+        super().__init__(*args, **kwargs)
+        keys = [i["key"] for i in notice.items]
+        self.add_materials([version.material(k) or {"key": k, "name": k} for k in keys], required_keys=set(keys))
+
+
+class RatingForm(PortalForm):
+    score = forms.TypedChoiceField(label=_("评分"), coerce=int, widget=forms.RadioSelect,
+                                   choices=[(5, _("5 非常满意")), (4, _("4 满意")), (3, _("3 基本满意")), (2, _("2 不满意")), (1, _("1 非常不满意"))])
+    comment = forms.CharField(label=_("评价内容"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))

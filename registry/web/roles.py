@@ -41,11 +41,12 @@ def roles_of(user) -> set[str]:
 
 def navigation(user) -> list[tuple[str, str]]:
     """(label, url) pairs for the header, per role."""
-    items = [(_("首页"), reverse("home")), (_("需求目录"), reverse("portal:demand_catalogue")), (_("专家名录"), reverse("portal:expert_directory"))]
+    items = [(_("首页"), reverse("home")), (_("需求目录"), reverse("portal:demand_catalogue")), (_("专家名录"), reverse("portal:expert_directory")),
+             (_("办事服务"), reverse("portal:services_catalogue"))]
     if not getattr(user, "is_authenticated", False):
         return items
     roles = roles_of(user)
-    items.append((_("我的"), reverse("portal:dashboard")))
+    items += [(_("我的"), reverse("portal:dashboard")), (_("我的申请"), reverse("portal:applications")), (_("通知"), reverse("notifications:inbox"))]
     if ENTERPRISE in roles:
         items += [(_("我的单位"), reverse("portal:org_home")), (_("发布需求"), reverse("portal:demand_create"))]
     if EXPERT in roles:
@@ -53,7 +54,7 @@ def navigation(user) -> list[tuple[str, str]]:
     if GRADUATE in roles:
         items.append((_("毕业生资料"), reverse("portal:graduate_profile")))
     if TALENT in roles:
-        items.append((_("人才认定"), reverse("portal:talent_home")))
+        items += [(_("人才认定"), reverse("portal:talent_home")), (_("人才卡"), reverse("portal:talent_card"))]
     if STAFF in roles:
-        items += [(_("审核队列"), reverse("portal:staff_queue")), (_("管理后台"), reverse("admin:index"))]
+        items += [(_("审核队列"), reverse("portal:staff_queue")), (_("通办审核"), reverse("portal:staff_applications")), (_("管理后台"), reverse("admin:index"))]
     return items

@@ -54,3 +54,11 @@ def complete(token: str, url: str) -> None:
 
 def release(token: str) -> None:
     cache.delete(_key(token))
+
+
+def result_of(token: str | None) -> str | None:
+    """The URL an already completed form token led to (for a page whose form disappears once used)."""
+    if not valid(token):
+        return None
+    value = cache.get(_key(token))
+    return value if value and value != PENDING else None

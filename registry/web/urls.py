@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views_accounts, views_enterprise, views_people, views_public, views_staff
+from . import views_accounts, views_enterprise, views_people, views_public, views_services, views_staff
 
 portal_patterns = [
     path("demands/", views_public.demand_catalogue, name="demand_catalogue"),
@@ -22,7 +22,17 @@ portal_patterns = [
     path("portal/graduate/", views_people.graduate_profile, name="graduate_profile"),
     path("portal/consents/", views_people.consent_update, name="consent_update"),
     path("portal/talent/", views_people.talent_home, name="talent_home"),
+    path("portal/services/", views_services.catalogue, name="services_catalogue"),
+    path("portal/services/<str:code>/", views_services.item_detail, name="service_item"),
+    path("portal/services/<str:code>/apply/", views_services.apply, name="service_apply"),
+    path("portal/applications/", views_services.my_applications, name="applications"),
+    path("portal/applications/<int:pk>/", views_services.application_detail, name="application_detail"),
+    path("portal/applications/<int:pk>/materials/<int:material_pk>/", views_services.material_file, name="application_material"),
+    path("portal/applications/<int:pk>/result/", views_services.result_file, name="application_result"),
+    path("portal/card/", views_services.talent_card, name="talent_card"),
     path("staff/", views_staff.staff_queue, name="staff_queue"),
+    path("staff/applications/", views_services.staff_applications, name="staff_applications"),
+    path("staff/applications/<int:pk>/", views_services.staff_application, name="staff_application"),
     path("staff/act/<slug:kind>/<int:pk>/", views_staff.staff_act, name="staff_act"),
 ]
 
