@@ -149,7 +149,7 @@ def _detail_context(app: Application, sides: dict) -> dict:
         "events": service_selectors.application_history(app), "materials": app.materials.order_by("uploaded_at", "pk"),
         "material_names": {m["key"]: m["name"] for m in app.version.materials},
         "accept_name": REGION_NAMES.get(app.accept_region), "handle_name": REGION_NAMES.get(app.handle_region),
-        "status_label": workflow.LABELS.get(app.status, app.status), "action_labels": workflow.ACTION_LABELS,
+        "status_label": workflow.LABELS.get(app.status, app.status), "action_labels": {**workflow.ACTION_LABELS, "submit": "提交申请"},
         "rating": getattr(app, "rating", None) if hasattr(app, "rating") else None,
         "notice": getattr(app, "correction", None) if hasattr(app, "correction") else None,
     }

@@ -226,3 +226,115 @@ def test_expired_session_restores_the_form_after_login(page, factory, make_user,
     page.wait_for_url("**/portal/demands/*/")
     assert Demand.objects.get().title == "高炉煤气余热回收方案论证"
     assert page.evaluate("localStorage.getItem('jjj-draft:demand-new')") is None
+
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _pdf(name):
+    return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
+
+
+def _logout(page):
+    page.locator("header form.inline button").click()
+    page.wait_for_url("**/")
+
+
+def test_talent_applies_in_tianjin_for_beijing_item_with_correction_and_rating(page, reference, make_user, staff_bj, staff_tj, shots, cache_cleared, settings, tmp_path):
+    """A talent applies in Tianjin (受理地) for an item handled by Beijing (办理地) → Tianjin accepts → Beijing sends
+    a 补正 notice → the talent supplements → Beijing completes → the talent rates it; the talent card shows its QR."""
+    from django.core.management import call_command
+
+    from registry import services as registry_services
+    from services import services as service_services
+    from services.models import Application
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_services", verbosity=0)
+    for staff in (staff_bj, staff_tj):
+        staff.set_password(PASSWORD)
+        staff.save()
+    user = make_user(username="talent_li")
+    talent = registry_services.talent_register(actor=staff_bj, name="李青年", id_number=builders.id_number(903), mobile=builders.mobile(903), tier="D",
+                                               programme="青年拔尖人才", recognised_on=dt.date(2024, 5, 1), home_division="110108", status=Status.VERIFIED)
+    talent.person.user = user
+    talent.person.save()
+    service_services.talent_card_issue(actor=staff_bj, talent=talent)
+
+    _login(page, "talent_li")
+    page.goto("/portal/card/")
+    assert page.locator(".qr svg").count() == 1
+    page.screenshot(path=str(shots / "talent_card.png"), full_page=True)
+
+    page.goto("/portal/services/")
+    page.click("text=职称资格互认")
+    assert "15 个工作日" in page.locator("main").inner_text()
+    page.screenshot(path=str(shots / "service_item.png"), full_page=True)
+    page.click("text=在线申请")
+    page.select_option("#id_accept_region", "12")
+    page.select_option("#id_handle_region", "11")
+    page.set_input_files("#id_m_id_card", _pdf("身份证.pdf"))
+    page.set_input_files("#id_m_form", _pdf("申请表.pdf"))
+    page.set_input_files("#id_m_title_certificate", _pdf("职称证书.pdf"))
+    page.click("form[data-once] button[type=submit]")
+    page.wait_for_url("**/portal/applications/*/")
+    app = Application.objects.get()
+    assert (app.accept_region, app.handle_region) == ("12", "11")
+    assert "未受理，尚未计时" in page.locator("main").inner_text()
+    _logout(page)
+
+    # Tianjin, the 受理地, accepts
+    _login(page, "staff_tj")
+    page.goto("/staff/applications/")
+    page.click(f"text={app.number}")
+    page.locator("#act-accept").locator("..").locator("button[type=submit]").click()
+    assert "已受理" in page.locator("main").inner_text()
+    _logout(page)
+
+    # Beijing, the 办理地, sends the one-time 补正 notice
+    _login(page, "staff_bj")
+    page.goto("/staff/applications/")
+    page.click(f"text={app.number}")
+    section = page.locator("section", has=page.locator("#act-request_correction"))
+    section.locator("#item-title_certificate").check()
+    section.locator("#reason-title_certificate").fill("证书扫描件不清晰，请重新扫描上传")
+    page.screenshot(path=str(shots / "staff_application.png"), full_page=True)
+    section.locator("button[type=submit]").click()
+    assert "待补正" in page.locator("main").inner_text()
+    _logout(page)
+
+    # the talent supplements
+    _login(page, "talent_li")
+    page.goto(f"/portal/applications/{app.pk}/")
+    assert "证书扫描件不清晰" in page.locator(".notice").inner_text()
+    assert "补正中，计时暂停" in page.locator("main").inner_text()
+    page.screenshot(path=str(shots / "application_correction.png"), full_page=True)
+    page.set_input_files("#id_m_title_certificate", _pdf("职称证书-清晰.pdf"))
+    page.click("text=提交补正材料 >> nth=-1")
+    page.wait_for_load_state()
+    app.refresh_from_db()
+    assert app.status == "accepted"
+    _logout(page)
+
+    # Beijing processes and completes with the result file
+    _login(page, "staff_bj")
+    page.goto(f"/staff/applications/{app.pk}/")
+    page.locator("section", has=page.locator("#act-start_processing")).locator("button[type=submit]").click()
+    complete = page.locator("section", has=page.locator("#act-complete"))
+    complete.locator("#result-file").set_input_files(_pdf("互认结果.pdf"))
+    complete.locator("button[type=submit]").click()
+    assert "已办结" in page.locator("main").inner_text()
+    _logout(page)
+
+    # the talent downloads the result and rates the service
+    _login(page, "talent_li")
+    page.goto("/portal/applications/")
+    page.click(f"text={app.number}")
+    assert page.locator("text=下载办理结果").count() == 1
+    page.check("input[name=score][value='5']")
+    page.fill("#id_comment", "异地受理，不用跑北京，很方便")
+    page.screenshot(path=str(shots / "application_rate.png"), full_page=True)
+    page.click("text=提交评价")
+    assert "您的评价：5 分" in page.locator("main").inner_text()
+    app.refresh_from_db()
+    assert app.status == "completed" and app.rating.score == 5
