@@ -13,12 +13,10 @@ import os
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs its own event loop
-
-from registry import services  # noqa: E402
-from registry.choices import ConsentScope, Status  # noqa: E402
-from tests.support import factory as builders  # noqa: E402
-from tests.support.browser import CHROMIUM_ARGS, chromium_path, screenshot_dir  # noqa: E402
+from registry import services
+from registry.choices import ConsentScope, Status
+from tests.support import factory as builders
+from tests.support.browser import CHROMIUM_ARGS, chromium_path, screenshot_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,10 +33,20 @@ def chromium():
     path = chromium_path()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs its own event loop in this thread; Django would refuse ORM calls in it.
+    # Only for these tests: the variable must not leak into other tests (manage.py check --deploy refuses it).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
