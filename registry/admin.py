@@ -146,7 +146,7 @@ class ImportAdminMixin:
 
         self._require_import(request)
         kind = importing.KINDS[self.import_kind]
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method == "POST" and form.is_valid():
             try:
                 job = jobs.import_job_create(actor=request.user, kind=self.import_kind, mode=form.cleaned_data["mode"],
@@ -391,7 +391,7 @@ class PersonAdmin(PersonalSearchMixin, UnmaskActionMixin, admin.ModelAdmin):
             raise PermissionDenied("您没有查看完整个人信息的权限")
         ids = [int(i) for i in re.findall(r"\d+", request.GET.get("ids", ""))][:50]
         persons = list(models.Person.objects.filter(pk__in=ids).order_by("pk"))
-        form = RevealForm(request.POST or None)
+        form = RevealForm(request.POST if request.method == "POST" else None)
         revealed = []
         if request.method == "POST" and form.is_valid():
             for person in persons:
