@@ -49,11 +49,10 @@ class ServiceItem(models.Model):
 
     @property
     def current_version(self) -> ServiceStandardVersion | None:
-        cache = getattr(self, "_current_version", False)
-        if cache is False:
-            cache = self.versions.filter(status=ServiceStandardVersion.State.PUBLISHED).order_by("-number").first()
-            self._current_version = cache
-        return cache
+        prefetched = getattr(self, "published_versions", None)  # set by selectors.catalogue()
+        if prefetched is not None:
+            return prefetched[0] if prefetched else None
+        return self.versions.filter(status=ServiceStandardVersion.State.PUBLISHED).order_by("-number").first()
 
 
 class ServiceStandardVersion(models.Model):
