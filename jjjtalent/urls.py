@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("services/", include("services.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("registry.urls")),
 ]
 if settings.DEBUG:
