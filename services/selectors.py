@@ -154,6 +154,28 @@ def applications_overdue(*, today: dt.date | None = None, region: str | None = N
     return qs.filter(handle_region=region) if region else qs
 
 
+def application_handler(application: Application):
+    """The staff member of the 办理地 who last acted on the application (else of the 受理地), or None."""
+    events = application.events.exclude(actor=None).select_related("actor").order_by("-at", "-id")
+    for region in (application.handle_region, application.accept_region):
+        event = next((e for e in events if e.actor_region == region and e.actor.is_staff), None)
+        if event is not None:
+            return event.actor
+    return None
+
+
+def application_deadline_alerts(*, today: dt.date | None = None) -> list[dict]:
+    """Running applications due within 1 working day or overdue, for the notifications app:
+    ``{"application", "application_id", "handler", "item_name", "due", "overdue"}`` (handler may be None)."""
+    today = today or timezone.localdate()
+    rows = []
+    for overdue, qs in ((False, applications_due_soon(today=today)), (True, applications_overdue(today=today))):
+        for app in qs.select_related("version"):
+            rows.append({"application": app, "application_id": app.pk, "handler": application_handler(app),
+                         "item_name": app.version.name, "due": app.due_on, "overdue": overdue})
+    return rows
+
+
 # --- talent cards ----------------------------------------------------------------------------------
 
 

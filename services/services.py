@@ -241,12 +241,13 @@ def _store_files(application: Application, checked, *, supplement: bool):
                                            format=result.format, size=result.size, supplement=supplement)
 
 
-def _event(application: Application, *, action: str, from_status: str, actor, note: str = ""):
+def _event(application: Application, *, action: str, from_status: str, actor, note: str = "", missing: list[str] | None = None):
     ApplicationEvent.objects.create(application=application, action=action, from_status=from_status, to_status=application.status,
                                     actor=actor if getattr(actor, "is_authenticated", False) else None,
                                     actor_region=getattr(actor, "region", "") or "", note=note)
     transaction.on_commit(lambda: signals.application_status_changed.send(
-        sender=Application, application=application, action=action, from_status=from_status, to_status=application.status, actor=actor))
+        sender=Application, application=application, action=action, from_status=from_status, to_status=application.status, actor=actor,
+        missing=list(missing or [])))
 
 
 @transaction.atomic
@@ -372,7 +373,8 @@ def application_request_correction(*, actor, application: Application, items: li
     app.resume_status = before
     app.save()
     notice = CorrectionNotice.objects.create(application=app, items=listed, note=(note or "").strip(), requested_by=actor)
-    _event(app, action="request_correction", from_status=before, actor=actor, note="需补正：" + "、".join(i["name"] for i in listed))
+    _event(app, action="request_correction", from_status=before, actor=actor, note="需补正：" + "、".join(i["name"] for i in listed),
+           missing=[i["name"] for i in listed])
     return notice
 
 
