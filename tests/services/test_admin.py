@@ -73,3 +73,38 @@ def test_holiday_override_entered_in_the_admin(client, make_user):
     from django.utils import timezone
 
     assert f"{timezone.localdate().year + 2}年节假日安排尚未公布或录入" in page
+
+
+def test_draft_version_edited_in_the_admin_is_validated(client, make_user, item):
+    import json
+
+    from django.contrib.auth.models import Permission
+
+    from services.models import ServiceStandardVersion
+
+    editor = make_user(region="11", staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="services"))
+    client.force_login(editor)
+    client.post(reverse("admin:services_serviceitem_changelist"), {"action": "new_version", "_selected_action": [item.pk]})
+    draft = ServiceStandardVersion.objects.get(item=item, status="draft")
+    url = reverse("admin:services_servicestandardversion_change", args=[draft.pk])
+    form = {
+        "item": item.pk, "name": draft.name, "conditions": json.dumps(draft.conditions), "materials": json.dumps(draft.materials),
+        "steps": json.dumps(draft.steps), "acceptance_criteria": draft.acceptance_criteria, "time_limit_days": "0",
+        "legal_basis": draft.legal_basis, "fee": draft.fee, "channels": json.dumps(draft.channels), "change_note": "压缩时限",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200 and "办理时限" in response.content.decode()
+    form["time_limit_days"] = "5"
+    assert client.post(url, form).status_code == 302
+    draft.refresh_from_db()
+    assert draft.time_limit_days == 5 and draft.change_note == "压缩时限"
+    # once published the page is read-only and a POST changes nothing
+    client.post(reverse("admin:services_servicestandardversion_changelist"), {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_published
+    form["time_limit_days"] = "3"
+    assert client.post(url, form).status_code == 403
+    assert client.get(url).status_code == 200  # still viewable
+    draft.refresh_from_db()
+    assert draft.time_limit_days == 5
