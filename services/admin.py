@@ -251,7 +251,7 @@ class TalentCardAdmin(RegionScopedAdmin):
 
     @admin.display(description=_("核验二维码"))
     def qr_code(self, obj):
-        return format_html("<div>{}</div>", mark_safe(selectors.talent_card_qr_svg(obj)))  # noqa: S308 — segno's own SVG
+        return format_html("<div>{}</div>", mark_safe(selectors.talent_card_qr_svg(obj)))
 
     @admin.action(description=_("续期所选人才卡"))
     def renew(self, request, queryset):

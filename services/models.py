@@ -15,8 +15,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.choices import (
+    MUTUAL_RECOGNITION_CHOICES,
+    REGION_CHOICES,
+    TALENT_TIER_CHOICES,
+    TITLE_LEVEL_CHOICES,
+    TITLE_SERIES_CHOICES,
+)
 from registry.fields import EncryptedTextField
-from registry.choices import MUTUAL_RECOGNITION_CHOICES, REGION_CHOICES, TALENT_TIER_CHOICES, TITLE_LEVEL_CHOICES, TITLE_SERIES_CHOICES
 
 from . import standard, workflow
 

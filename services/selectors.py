@@ -12,7 +12,15 @@ from django.utils import timezone
 from registry import permissions
 
 from . import cardkeys, cardnumber, cardtoken, workdays, workflow
-from .models import Application, HolidayOverride, Recognition, ServiceItem, ServiceRating, ServiceStandardVersion, TalentCard
+from .models import (
+    Application,
+    HolidayOverride,
+    Recognition,
+    ServiceItem,
+    ServiceRating,
+    ServiceStandardVersion,
+    TalentCard,
+)
 
 # --- working days ----------------------------------------------------------------------------------
 
@@ -92,6 +100,26 @@ def applications_for_staff(user, *, side: str = "any") -> QuerySet[Application]:
     if side == "handle":
         return qs.filter(handle_region=region)
     return qs.filter(Q(accept_region=region) | Q(handle_region=region))
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """What a user may see: their own applications, plus (staff) those filed in or handled by their region."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    if user.is_superuser:
+        return Application.objects.select_related("version", "item").order_by("-submitted_at")
+    mine = Q(applicant=user)
+    if user.is_staff and user.region:
+        mine |= Q(accept_region=user.region) | Q(handle_region=user.region)
+    return Application.objects.filter(mine).select_related("version", "item").order_by("-submitted_at")
+
+
+def application_visible_to(user, application: Application) -> bool:
+    return applications_visible_to(user).filter(pk=application.pk).exists()
+
+
+def application_materials(application: Application) -> QuerySet:
+    return application.materials.order_by("uploaded_at", "id")
 
 
 def application_history(application: Application) -> QuerySet:

@@ -21,7 +21,12 @@ from django.utils import timezone
 
 from registry import identifiers, permissions
 from registry.choices import Status
-from registry.domain import MUTUAL_RECOGNITION_ITEMS, REGIONS, TITLE_LEVEL_RANK, TITLE_SERIES
+from registry.domain import (
+    MUTUAL_RECOGNITION_ITEMS,
+    REGIONS,
+    TITLE_LEVEL_RANK,
+    TITLE_SERIES,
+)
 from registry.models import HighLevelTalent
 from registry.services import Errors
 

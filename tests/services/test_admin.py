@@ -8,8 +8,6 @@ from django.urls import reverse
 from services import services
 from services.models import HolidayOverride
 
-from .conftest import pdf
-
 MODELS = ["serviceitem", "servicestandardversion", "regionalcontact", "holidayoverride", "application", "servicerating", "talentcard", "recognition"]
 
 

@@ -412,3 +412,11 @@ def test_deadline_alerts_name_the_handler(submit, staff_he, staff_bj):
     (row,) = selectors.application_deadline_alerts(today=D(2026, 2, 24))
     assert row["handler"] == staff_bj and row["overdue"] is True and row["item_name"] == "职称资格互认"
     assert selectors.application_deadline_alerts(today=D(2026, 2, 10)) == []
+
+
+def test_visibility(submit, applicant, staff_bj, staff_he, staff_tj, make_user):
+    app = submit(accept_region="13", handle_region="11")
+    for user in (applicant, staff_bj, staff_he):
+        assert selectors.application_visible_to(user, app)
+    for user in (staff_tj, make_user(), make_user(region="11")):  # other region's staff, another applicant, a non-staff user with a region
+        assert not selectors.application_visible_to(user, app)

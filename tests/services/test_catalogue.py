@@ -9,7 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from services import catalogue_data, selectors, services, standard
-from services.models import PublishedStandardImmutable, RegionalContact, ServiceItem, ServiceStandardVersion
+from services.models import (
+    PublishedStandardImmutable,
+    RegionalContact,
+    ServiceItem,
+    ServiceStandardVersion,
+)
 
 from .conftest import STANDARD
 
