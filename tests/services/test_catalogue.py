@@ -128,3 +128,23 @@ def test_seed_publishes_a_new_version_when_the_data_changes(db, monkeypatch):
     item = ServiceItem.objects.get(code="JJJ-SB-001")
     assert [v.number for v in selectors.item_history(item)] == [2, 1]
     assert item.current_version.time_limit_days == 16
+
+
+def test_seed_demo_on_top_of_the_registry_demo(db, reference):
+    """seed_services --demo: applications of the demo expert user in several states, cards, staff permissions; idempotent."""
+    import io
+
+    from registry.management.commands import seed_demo  # noqa: F401 — the registry's demo command must exist
+    from services.models import Application, TalentCard
+
+    call_command("seed_demo", experts=30, stdout=io.StringIO())
+    call_command("seed_services", demo=True, stdout=io.StringIO())
+    counts = (Application.objects.count(), TalentCard.objects.count())
+    assert counts[0] == 6 and counts[1] >= 1
+    assert set(Application.objects.values_list("status", flat=True)) == {"completed", "correction", "processing", "submitted", "not_accepted"}
+    call_command("seed_services", demo=True, stdout=io.StringIO())
+    assert (Application.objects.count(), TalentCard.objects.count()) == counts
+    from django.contrib.auth.models import Group
+
+    perms = set(Group.objects.get(name="区域工作人员").permissions.filter(content_type__app_label="services").values_list("codename", flat=True))
+    assert {"change_application", "view_servicestandardversion", "change_talentcard"} <= perms and "publish_standard" not in perms
