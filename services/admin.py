@@ -138,7 +138,9 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
     list_display = ("date", "is_workday", "name", "created_by")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
-    readonly_fields = ("created_by",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("date", "created_by") if obj else ("created_by",)  # a different date is a different row
 
     def save_model(self, request, obj, form, change):
         services.holiday_override_set(actor=request.user, date=obj.date, is_workday=obj.is_workday, name=obj.name)
