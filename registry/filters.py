@@ -292,3 +292,9 @@ class OccupationFilter(CodeFilter):
     class Meta:
         model = Occupation
         fields: list[str] = []
+
+
+# Query parameters are named by their code (the OpenAPI enum names and generated clients use the label).
+for _fs in (ExpertFilter, TalentFilter, GraduateFilter, DemandFilter, OrganisationFilter, DivisionFilter, IndustryFilter, DisciplineFilter, OccupationFilter):
+    for _name, _filter in _fs.base_filters.items():
+        _filter.label = _name

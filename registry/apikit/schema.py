@@ -74,6 +74,11 @@ class ApiAutoSchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        for param in operation.get("parameters", []):
+            # model verbose names (Chinese) as schema titles would name generated clients' enums: use the parameter's name
+            schema = param.get("schema", {})
+            for node in (schema, schema.get("items", {})):
+                node.pop("title", None)
         ref = self.resolve_serializer(ProblemSerializer, "response").ref
         responses = operation.setdefault("responses", {})
         for code in self._error_codes():
