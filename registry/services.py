@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import crypto, domain, identifiers, lifecycle, permissions
@@ -202,7 +202,14 @@ def person_resolve(*, name: str, id_number: str = "", mobile: str = "", email: s
         if own:
             errors.raise_if_any()
         return None, False
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # a concurrent registration of the same number won the race
+        errors.add("id_number", "该身份证号正在由另一请求登记，请稍后刷新查看", "identity_conflict")
+        if own:
+            errors.raise_if_any()
+        return None, False
     return person, True
 
 
@@ -454,6 +461,15 @@ def _apply_expert(expert: Expert, errors: Errors, data: dict) -> dict:
     return m2m
 
 
+def _save_unique(obj, field: str, message: str) -> None:
+    """Save a new record; a uniqueness race (same person, same external id) becomes a field error, not a 500."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise ValidationError({field: [ValidationError(message, code="duplicate_person")]}) from None
+
+
 def _save_m2m(obj, m2m: dict):
     for field, values in m2m.items():
         getattr(obj, field).set(values)
@@ -480,7 +496,7 @@ def expert_register(
     if source == Source.SELF and not consent_share:
         errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
     errors.raise_if_any()
-    expert.save()
+    _save_unique(expert, "id_number", "该人员已在专家人才库中登记，请勿重复登记（可登录后修改资料）")
     _save_m2m(expert, m2m)
     if consent_share:
         consent_grant(person=person, scope=ConsentScope.SHARE_WITH_ORGANISATIONS, channel=source)
@@ -544,7 +560,7 @@ def graduate_register(*, actor=None, name: str, id_number: str = "", mobile: str
     if source == Source.SELF and not consent_share:
         errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
     errors.raise_if_any()
-    graduate.save()
+    _save_unique(graduate, "id_number", "该人员已在高校毕业生信息库中登记，请勿重复登记")
     _save_m2m(graduate, m2m)
     if consent_share:
         consent_grant(person=person, scope=ConsentScope.SHARE_WITH_ORGANISATIONS, channel=source)
@@ -588,7 +604,7 @@ def talent_register(*, actor=None, name: str, id_number: str = "", mobile: str =
     except ValidationError as exc:
         errors.merge(exc)
     errors.raise_if_any()
-    talent.save()
+    _save_unique(talent, "programme", f"该人员已有“{programme}”的认定记录")
     return talent
 
 
