@@ -1,0 +1,141 @@
+"""The audit log: an ObjectChange per create, update, delete and status transition of an audited model,
+with personal fields masked, tied to the acting user and request (see registry.context)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from . import identifiers
+from .context import current
+
+_MASKERS = {
+    "id_number": identifiers.mask_id_number,
+    "mobile": identifiers.mask_mobile,
+    "contact_phone": identifiers.mask_mobile,
+    "email": identifiers.mask_email,
+}
+
+AUDITED: list[type] = []
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance) -> dict:
+    """The audited view of an instance: concrete fields (FKs as ids), M2M as sorted pk lists, personal fields masked."""
+    personal = set(getattr(instance, "PERSONAL_FIELDS", ()))
+    data = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in ("created_at", "updated_at") or f.name.endswith("_hash"):
+            continue
+        value = getattr(instance, f.attname)
+        if f.name in personal:
+            value = _MASKERS.get(f.name, lambda v: "***" if v else "")(value or "")
+        data[f.name] = _plain(value)
+    if instance.pk:
+        prefetched = getattr(instance, "_prefetched_objects_cache", {})
+        for f in instance._meta.many_to_many:
+            if f.remote_field.through._meta.auto_created is False:
+                continue
+            if f.name in prefetched:
+                data[f.name] = sorted(str(o.pk) for o in prefetched[f.name])
+            else:
+                data[f.name] = sorted(str(pk) for pk in getattr(instance, f.name).values_list("pk", flat=True))
+    return data
+
+
+def _user_fields():
+    ctx = current()
+    user = getattr(ctx, "user", None) if ctx else None
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    request = getattr(ctx, "request", None) if ctx else None
+    if user is None and request is not None:
+        candidate = getattr(request, "user", None)
+        if candidate is not None and getattr(candidate, "is_authenticated", False):
+            user = candidate
+    return user, (ctx.request_id if ctx else "")
+
+
+def record(instance, action: str, *, before=None, after=None, message: str = ""):
+    from .models import ObjectChange
+
+    user, request_id = _user_fields()
+    change = ObjectChange.objects.create(
+        user=user,
+        user_name=getattr(user, "username", "") if user else "",
+        request_id=request_id,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        prechange_data=before,
+        postchange_data=after,
+        message=message[:300],
+    )
+    ctx = current()
+    if ctx is not None:
+        ctx.changes[(change.content_type_id, change.object_id)] = change
+    return change
+
+
+def _on_pre_save(sender, instance, raw=False, **kwargs):
+    if raw or not instance.pk or instance._state.adding:
+        instance._audit_before = None
+        return
+    try:
+        old = sender.objects.get(pk=instance.pk)
+    except sender.DoesNotExist:
+        instance._audit_before = None
+        return
+    instance._audit_before = snapshot(old)
+
+
+def _on_post_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    before = None if created else getattr(instance, "_audit_before", None)
+    after = snapshot(instance)
+    if not created and before == after:
+        return
+    action = "create" if created else ("transition" if before and before.get("status") != after.get("status") else "update")
+    record(instance, action, before=before, after=after, message=getattr(instance, "_audit_message", ""))
+
+
+def _on_post_delete(sender, instance, **kwargs):
+    record(instance, "delete", before=snapshot(instance), after=None)
+
+
+def _on_m2m_changed(sender, instance, action, reverse, **kwargs):
+    if reverse or action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if type(instance) not in AUDITED:
+        return
+    after = snapshot(instance)
+    ctx = current()
+    ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
+    existing = ctx.changes.get((ct.id, str(instance.pk))) if ctx else None
+    if existing is not None:
+        existing.postchange_data = after
+        existing.save(update_fields=["postchange_data"])
+    else:
+        record(instance, "update", before=None, after=after)
+
+
+def register(*models):
+    for model in models:
+        AUDITED.append(model)
+        pre_save.connect(_on_pre_save, sender=model, dispatch_uid=f"audit-pre-{model.__name__}")
+        post_save.connect(_on_post_save, sender=model, dispatch_uid=f"audit-post-{model.__name__}")
+        post_delete.connect(_on_post_delete, sender=model, dispatch_uid=f"audit-del-{model.__name__}")
+        for f in model._meta.many_to_many:
+            m2m_changed.connect(_on_m2m_changed, sender=f.remote_field.through, dispatch_uid=f"audit-m2m-{model.__name__}-{f.name}")

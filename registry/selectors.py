@@ -1,0 +1,75 @@
+"""Reads of the registry: querysets for views, the API, the admin and the matching engine."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from . import domain
+from .choices import Status
+from .models import Demand, Discipline, Division, DivisionGroup, Expert, Graduate, HighLevelTalent, Industry
+
+
+def division_codes_within(code_or_group: str) -> list[str]:
+    """Codes of a division and all its descendants, or of a named group (e.g. 'xiongan')."""
+    group = DivisionGroup.objects.filter(slug=code_or_group).first()
+    if group is not None:
+        codes: set[str] = set()
+        for member in group.members.all():
+            codes.update(Division.objects.descendants_of(member.code).values_list("code", flat=True))
+        return sorted(codes)
+    return list(Division.objects.descendants_of(code_or_group).values_list("code", flat=True))
+
+
+def _tree_filter(model_prefix: str, tree_model, code: str) -> Q:
+    node = tree_model.objects.only("path").filter(code=code).first()
+    if node is None:
+        return Q(pk__in=[])
+    return Q(**{f"{model_prefix}__path__startswith": node.path + "/"}) | Q(**{f"{model_prefix}__code": code})
+
+
+def expert_list(*, division: str | None = None, industry: str | None = None, discipline: str | None = None,
+                min_title_level: str | None = None, modes: list[str] | None = None, status: str | None = None,
+                region: str | None = None) -> QuerySet[Expert]:
+    qs = Expert.objects.select_related("person", "home_division").order_by("-updated_at", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    if region:
+        qs = qs.filter(region=region)
+    if division:
+        qs = qs.filter(home_division__code__in=division_codes_within(division))
+    if industry:
+        qs = qs.filter(_tree_filter("industries", Industry, industry)).distinct()
+    if discipline:
+        qs = qs.filter(_tree_filter("disciplines", Discipline, discipline)).distinct()
+    if min_title_level:
+        qs = qs.filter(title_rank__gte=domain.TITLE_LEVEL_RANK.get(min_title_level, 0))
+    if modes:
+        qs = qs.filter(sharing_modes__overlaps=modes)
+    return qs
+
+
+def published_demands(*, city: str | None = None, industry: str | None = None, kind: str | None = None, modes: list[str] | None = None) -> QuerySet[Demand]:
+    """The 人才需求目录."""
+    qs = Demand.objects.filter(status=Status.PUBLISHED).select_related("organisation", "industry", "city").order_by("-published_at", "-id")
+    if city:
+        qs = qs.filter(city__code__in=division_codes_within(city))
+    if industry:
+        qs = qs.filter(_tree_filter("industry", Industry, industry))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if modes:
+        qs = qs.filter(sharing_modes__overlaps=modes)
+    return qs
+
+
+def active_experts() -> QuerySet[Expert]:
+    return Expert.objects.filter(status=Status.VERIFIED, outside_region=False)
+
+
+def headline_figures() -> dict[str, int]:
+    return {
+        "experts": Expert.objects.filter(status=Status.VERIFIED).count(),
+        "demands": Demand.objects.filter(status=Status.PUBLISHED).count(),
+        "graduates": Graduate.objects.filter(status=Status.VERIFIED).count(),
+        "talents": HighLevelTalent.objects.filter(status=Status.VERIFIED).count(),
+    }

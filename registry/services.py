@@ -1,0 +1,713 @@
+"""Writes to the registry, one function per use case (keyword-only, atomic). Views, the admin, the API,
+imports and tasks all call these, so validation, permissions and the audit happen in one place.
+
+Errors: ``ValidationError`` with a dict of field → messages (Chinese), ``PermissionDenied`` for a
+forbidden change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import crypto, domain, identifiers, lifecycle, permissions
+from .choices import ConsentScope, Source, Status
+from .models import (
+    Consent,
+    DataRequest,
+    Demand,
+    Discipline,
+    Division,
+    DuplicateCandidate,
+    Expert,
+    Graduate,
+    HighLevelTalent,
+    Industry,
+    Occupation,
+    Organisation,
+    OrganisationMembership,
+    Person,
+    PersonalDataAccess,
+)
+
+STATUS_LABELS = dict(Status.choices)
+
+
+class Errors:
+    """Collects field errors and raises them together, so a form shows every problem at once."""
+
+    def __init__(self):
+        self.errors: dict[str, list[ValidationError]] = {}
+
+    def add(self, field: str, message: str, code: str = "invalid"):
+        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    def merge(self, exc: ValidationError):
+        for field, errs in exc.error_dict.items() if hasattr(exc, "error_dict") else {"__all__": exc.error_list}.items():
+            self.errors.setdefault(field, []).extend(errs)
+
+    def raise_if_any(self):
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+# --- code lookups --------------------------------------------------------------------------------
+
+
+def _codes(model, codes: Iterable[str] | None, field: str, errors: Errors, *, label: str) -> list:
+    codes = [c.strip() for c in (codes or []) if c and c.strip()]
+    if not codes:
+        return []
+    found = {o.code: o for o in model.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        errors.add(field, f"未知的{label}代码：{'、'.join(unknown)}", "unknown_code")
+    return [found[c] for c in codes if c in found]
+
+
+def _code(model, code: str | None, field: str, errors: Errors, *, label: str, required: bool = True):
+    if code in (None, ""):
+        if required:
+            errors.add(field, f"请选择{label}", "required")
+        return None
+    if isinstance(code, model):
+        return code
+    obj = model.objects.filter(code=str(code).strip()).first()
+    if obj is None:
+        errors.add(field, f"未知的{label}代码：{code}", "unknown_code")
+    return obj
+
+
+def _hebei_cities(codes, field: str, errors: Errors) -> list[Division]:
+    cities = _codes(Division, codes, field, errors, label="行政区划")
+    wrong = [c for c in cities if not (c.region == domain.DEMAND_REGION and c.level == Division.Level.PREFECTURE)]
+    if wrong:
+        errors.add(field, f"{'、'.join(c.name for c in wrong)}不是河北省的地级市", "not_hebei_city")
+    return [c for c in cities if c not in wrong]
+
+
+def _modes(codes, field: str, errors: Errors) -> list[str]:
+    codes = [c for c in (codes or []) if c]
+    unknown = [c for c in codes if c not in domain.SHARING_MODE_BIT]
+    if unknown:
+        errors.add(field, f"未知的合作方式：{'、'.join(unknown)}", "unknown_mode")
+    if not codes:
+        errors.add(field, "请至少选择一种合作方式", "required")
+    return [c for c in domain.SHARING_MODE_CODES if c in codes]
+
+
+def _window(start, end, start_field: str, end_field: str, errors: Errors, *, required: bool = False):
+    if required and not start:
+        errors.add(start_field, "请填写开始日期", "required")
+    if required and not end:
+        errors.add(end_field, "请填写结束日期", "required")
+    if start and end and end < start:
+        errors.add(end_field, f"结束日期（{end}）早于开始日期（{start}）", "window_order")
+
+
+def _range(value, field: str, errors: Errors, lo: int, hi: int, label: str):
+    if value is None:
+        return
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors.add(field, f"{label}应为整数", "invalid")
+        return
+    if not lo <= number <= hi:
+        errors.add(field, f"{label}应在{lo}到{hi}之间，当前为{number}", "out_of_range")
+
+
+# --- natural persons -------------------------------------------------------------------------------
+
+
+class DuplicatePerson(ValidationError):
+    """The person is already registered in this database."""
+
+
+def person_resolve(*, name: str, id_number: str = "", mobile: str = "", email: str = "", gender: str = "", user=None, errors: Errors | None = None) -> tuple[Person | None, bool]:
+    """Find the natural person by the keyed hash of the ID number (else of the mobile), or create them.
+
+    Refuses a number already held by a person of another name, and a mobile held by another person.
+    """
+    own = errors is None
+    errors = errors or Errors()
+    name = (name or "").strip()
+    if not name:
+        errors.add("name", "请填写姓名", "required")
+    elif len(name) > 50:
+        errors.add("name", "姓名不超过50个字符", "max_length")
+    id_clean = mobile_clean = ""
+    if id_number:
+        try:
+            id_clean = identifiers.validate_id_number(id_number)
+        except identifiers.IdentifierError as exc:
+            errors.add("id_number", exc.message, exc.code)
+    if mobile:
+        try:
+            mobile_clean = identifiers.validate_mobile(mobile)
+        except identifiers.IdentifierError as exc:
+            errors.add("mobile", exc.message, exc.code)
+    if not id_clean and not mobile_clean and "id_number" not in errors.errors and "mobile" not in errors.errors:
+        errors.add("id_number", "身份证号与手机号至少填写一项，用于识别同一自然人", "required")
+    if errors.errors:
+        if own:
+            errors.raise_if_any()
+        return None, False
+
+    id_hash = crypto.keyed_hash(id_clean) if id_clean else None
+    mobile_hash = crypto.keyed_hash(mobile_clean) if mobile_clean else ""
+    person = Person.objects.select_for_update().filter(id_hash=id_hash).first() if id_hash else None
+    if person is None and mobile_hash and not id_hash:
+        person = Person.objects.select_for_update().filter(mobile_hash=mobile_hash).first()
+    if person is not None:
+        if person.name != name:
+            errors.add("id_number", "该身份证号已由另一姓名登记，请核对姓名与证件号", "identity_conflict")
+        elif mobile_hash and person.mobile_hash and person.mobile_hash != mobile_hash:
+            # the same person may change phone: keep the newer number
+            person.mobile, person.mobile_hash = mobile_clean, mobile_hash
+            person.save(update_fields=["mobile", "mobile_hash", "updated_at"])
+        if errors.errors:
+            if own:
+                errors.raise_if_any()
+            return None, False
+        return person, False
+
+    if mobile_hash:
+        holder = Person.objects.filter(mobile_hash=mobile_hash).exclude(id_hash=None).first()
+        if holder is not None and id_hash and holder.id_hash != id_hash:
+            errors.add("mobile", "该手机号已被其他人登记，请使用本人手机号", "mobile_conflict")
+            if own:
+                errors.raise_if_any()
+            return None, False
+    person = Person(
+        name=name,
+        id_number=id_clean,
+        id_hash=id_hash,
+        mobile=mobile_clean,
+        mobile_hash=mobile_hash,
+        email=(email or "").strip(),
+        gender=(identifiers.id_number_gender(id_clean) if id_clean else gender) or "",
+        birth_year=identifiers.id_number_birth_date(id_clean).year if id_clean else None,
+        user=user,
+    )
+    try:
+        person.full_clean(exclude=["id_number", "mobile", "user"])
+    except ValidationError as exc:
+        errors.merge(exc)
+    if errors.errors:
+        if own:
+            errors.raise_if_any()
+        return None, False
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # a concurrent registration of the same number won the race
+        errors.add("id_number", "该身份证号正在由另一请求登记，请稍后刷新查看", "identity_conflict")
+        if own:
+            errors.raise_if_any()
+        return None, False
+    return person, True
+
+
+@transaction.atomic
+def consent_grant(*, person: Person, scope: str, channel: str = "web", text_version: str = "2026-1") -> Consent:
+    if scope not in ConsentScope.values:
+        raise ValidationError({"scope": ["未知的同意范围"]})
+    existing = person.consents.filter(scope=scope, revoked_at=None).first()
+    if existing:
+        return existing
+    return Consent.objects.create(person=person, scope=scope, channel=channel, text_version=text_version, granted_at=timezone.now())
+
+
+@transaction.atomic
+def consent_revoke(*, person: Person, scope: str) -> int:
+    return sum(1 for c in person.consents.filter(scope=scope, revoked_at=None) if _revoke(c))
+
+
+def _revoke(consent: Consent) -> bool:
+    consent.revoked_at = timezone.now()
+    consent.save(update_fields=["revoked_at"])
+    return True
+
+
+def personal_data_reveal(*, actor, person: Person, fields: Iterable[str] = ("id_number", "mobile", "email"), purpose: str = "", partner: str = "") -> dict[str, str]:
+    """The clear values of a person's personal fields, for a caller allowed to see them; every reveal is logged."""
+    fields = [f for f in fields if f in Person.PERSONAL_FIELDS]
+    if not partner:
+        permissions.require(permissions.can_reveal_personal_data(actor), "您没有查看完整个人信息的权限")
+    from .context import current
+
+    ctx = current()
+    PersonalDataAccess.objects.create(
+        user=actor if getattr(actor, "is_authenticated", False) else None,
+        partner=partner,
+        person=person,
+        fields=",".join(fields),
+        purpose=purpose[:200],
+        request_id=ctx.request_id if ctx else "",
+    )
+    return {f: getattr(person, f) for f in fields}
+
+
+def person_export(*, person: Person) -> dict:
+    """Everything the registry holds about a person, for the person (PIPL art. 45)."""
+    data = {
+        "person": {"name": person.name, "gender": person.gender, "birth_year": person.birth_year, "id_number": person.id_number, "mobile": person.mobile, "email": person.email},
+        "consents": [
+            {"scope": c.scope, "granted_at": c.granted_at.isoformat(), "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None}
+            for c in person.consents.all()
+        ],
+    }
+    expert = Expert.objects.filter(person=person).first()
+    if expert:
+        data["expert"] = {
+            "employer_name": expert.employer_name, "home_division": expert.home_division_id, "title_level": expert.title_level,
+            "title_series": expert.title_series, "skills": expert.skills, "research_areas": expert.research_areas,
+            "achievements": expert.achievements, "sharing_modes": expert.sharing_modes, "status": expert.status,
+            "disciplines": list(expert.disciplines.values_list("code", flat=True)), "industries": list(expert.industries.values_list("code", flat=True)),
+        }
+    graduate = Graduate.objects.filter(person=person).first()
+    if graduate:
+        data["graduate"] = {"school": graduate.school, "degree": graduate.degree, "major": graduate.major, "graduation_year": graduate.graduation_year, "status": graduate.status}
+    data["talent"] = [{"tier": t.tier, "programme": t.programme, "recognised_on": t.recognised_on.isoformat()} for t in person.talent_recognitions.all()]
+    return data
+
+
+@transaction.atomic
+def person_erase(*, actor, person: Person, request: DataRequest | None = None) -> Person:
+    """Delete a person's personal information (PIPL art. 47): identifiers cleared, records withdrawn, the
+    audit keeps only masked values."""
+    for model in (Expert, Graduate):
+        record = model.objects.filter(person=person).first()
+        if record and record.status != Status.WITHDRAWN:
+            record.status = Status.WITHDRAWN
+            record.status_changed_at = timezone.now()
+            record._audit_message = "个人信息删除"
+            record.save()
+    person.talent_recognitions.exclude(status=Status.WITHDRAWN).update(status=Status.WITHDRAWN, status_changed_at=timezone.now())
+    person.name = "（已删除）"
+    person.id_number = person.mobile = person.email = ""
+    person.id_hash = None
+    person.mobile_hash = ""
+    person.erased_at = timezone.now()
+    person._audit_message = "个人信息删除"
+    person.save()
+    person.consents.filter(revoked_at=None).update(revoked_at=timezone.now())
+    if request is not None:
+        request.state, request.handled_by, request.handled_at = DataRequest.State.DONE, actor, timezone.now()
+        request.save()
+    return person
+
+
+# --- organisations ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_register(
+    *, actor=None, name: str, credit_code: str, org_type: str, division: str, industry: str | None = None,
+    address: str = "", contact_name: str = "", contact_phone: str = "", contact_email: str = "", description: str = "",
+    source: str = Source.SELF, source_partner: str = "", external_id: str = "",
+) -> Organisation:
+    errors = Errors()
+    code = ""
+    try:
+        code = identifiers.validate_credit_code(credit_code)
+    except identifiers.IdentifierError as exc:
+        errors.add("credit_code", exc.message, exc.code)
+    if code and Organisation.objects.filter(credit_code=code).exists():
+        errors.add("credit_code", "该统一社会信用代码的单位已登记，请联系本单位管理员加入", "duplicate")
+    div = _code(Division, division, "division", errors, label="所在地")
+    ind = _code(Industry, industry, "industry", errors, label="行业", required=False)
+    phone = ""
+    if contact_phone:
+        try:
+            phone = identifiers.validate_mobile(contact_phone)
+        except identifiers.IdentifierError as exc:
+            errors.add("contact_phone", exc.message, exc.code)
+    org = Organisation(
+        name=(name or "").strip(), credit_code=code, org_type=org_type, division=div, industry=ind, address=address,
+        contact_name=contact_name, contact_phone=phone, contact_email=contact_email, description=description,
+        region=div.region if div else "", status=Status.SUBMITTED, source=source, source_partner=source_partner, external_id=external_id,
+    )
+    try:
+        org.full_clean(exclude=["credit_code", "division", "industry", "contact_phone", "region"] + list(errors.errors))
+    except ValidationError as exc:
+        errors.merge(exc)
+    errors.raise_if_any()
+    org.save()
+    if actor is not None and getattr(actor, "is_authenticated", False) and not actor.is_staff:
+        OrganisationMembership.objects.create(organisation=org, user=actor, role=OrganisationMembership.Role.ADMIN)
+    return org
+
+
+@transaction.atomic
+def organisation_set_status(*, actor, organisation: Organisation, status: str) -> Organisation:
+    permissions.require(permissions.can_staff_change(actor, organisation))
+    _check(lifecycle.ORGANISATION, organisation.status, status)
+    organisation.status = status
+    if status == Status.VERIFIED:
+        organisation.verified_by, organisation.verified_at = actor, timezone.now()
+    organisation.save()
+    return organisation
+
+
+# --- lifecycle -------------------------------------------------------------------------------------
+
+
+def _check(table, current: str, target: str) -> None:
+    try:
+        lifecycle.check_transition(table, current, target)
+    except lifecycle.TransitionError:
+        raise ValidationError(
+            {"status": [ValidationError(f"不能从“{STATUS_LABELS.get(current, current)}”变更为“{STATUS_LABELS.get(target, target)}”", code="illegal_transition")]}
+        ) from None
+
+
+# Transitions an owner may make on their own record; every other transition is for staff of the record's region.
+OWNER_TRANSITIONS = {("draft", "submitted"), ("submitted", "draft"), ("draft", "withdrawn"), ("submitted", "withdrawn"), ("verified", "withdrawn"), ("published", "closed"), ("published", "withdrawn"), ("suspended", "withdrawn"), ("verified", "submitted")}
+
+
+@transaction.atomic
+def record_transition(*, actor, record, to: str, reason: str = ""):
+    """Move an expert, graduate, high-level talent or demand through its lifecycle."""
+    table = lifecycle.DEMAND if isinstance(record, Demand) else lifecycle.PERSON_RECORD
+    _check(table, record.status, to)
+    staff_ok = permissions.can_staff_change(actor, record)
+    owner_ok = (record.status, to) in OWNER_TRANSITIONS and permissions.is_owner(actor, record)
+    permissions.require(staff_ok or owner_ok)
+    if isinstance(record, Demand) and to == Status.PUBLISHED:
+        if record.organisation.status != Status.VERIFIED:
+            raise ValidationError({"organisation": [ValidationError("需求单位尚未通过审核，不能发布需求", code="organisation_unverified")]})
+        if record.period_end < timezone.localdate():
+            raise ValidationError({"period_end": [ValidationError("需求期限已过，请先修改结束日期", code="expired")]})
+    now = timezone.now()
+    record.status = to
+    record.status_changed_at = now
+    if to in (Status.VERIFIED, Status.PUBLISHED):
+        record.verified_by, record.verified_at = actor, now
+    if to == Status.PUBLISHED:
+        record.published_at = now
+    record._audit_message = reason[:300]
+    record.save()
+    from .signals import record_status_changed
+
+    transaction.on_commit(lambda: record_status_changed.send(sender=type(record), record=record, status=to, actor=actor))
+    return record
+
+
+@transaction.atomic
+def records_bulk_transition(*, actor, records, to: str) -> tuple[int, list[str]]:
+    """Apply a transition to many records; returns (done, problems). Each record is checked on its own."""
+    done, problems = 0, []
+    for record in records:
+        try:
+            with transaction.atomic():
+                record_transition(actor=actor, record=record, to=to)
+            done += 1
+        except (ValidationError,) as exc:
+            problems.append(f"{record}: {'; '.join(exc.messages)}")
+        except permissions.PermissionDenied as exc:
+            problems.append(f"{record}: {exc}")
+    return done, problems
+
+
+# --- experts ---------------------------------------------------------------------------------------
+
+EXPERT_FIELDS = (
+    "employer_name", "talent_team", "title_series", "title_level", "position", "skills", "research_areas", "achievements",
+    "serves_all_hebei", "max_engagements", "days_per_month", "available_from", "available_until",
+)
+
+
+def _apply_expert(expert: Expert, errors: Errors, data: dict) -> dict:
+    m2m = {}
+    for field in EXPERT_FIELDS:
+        if field in data:
+            setattr(expert, field, data[field])
+    if "home_division" in data:
+        expert.home_division = _code(Division, data["home_division"], "home_division", errors, label="所在地")
+    if "employer" in data:
+        expert.employer = data["employer"]
+        if expert.employer and not expert.employer_name:
+            expert.employer_name = expert.employer.name
+    if "sharing_modes" in data:
+        expert.sharing_modes = _modes(data["sharing_modes"], "sharing_modes", errors)
+    if "served_cities" in data:
+        m2m["served_cities"] = _hebei_cities(data["served_cities"], "served_cities", errors)
+    if "disciplines" in data:
+        m2m["disciplines"] = _codes(Discipline, data["disciplines"], "disciplines", errors, label="学科")
+    if "industries" in data:
+        m2m["industries"] = _codes(Industry, data["industries"], "industries", errors, label="行业")
+    if isinstance(expert.skills, str):
+        expert.skills = [s.strip() for s in expert.skills.replace("，", ",").replace("、", ",").split(",") if s.strip()]
+    _range(data.get("max_engagements"), "max_engagements", errors, 1, 20, "可同时承担的合作数")
+    _range(data.get("days_per_month"), "days_per_month", errors, 1, 31, "每月可投入天数")
+    _window(expert.available_from, expert.available_until, "available_from", "available_until", errors)
+    if expert.home_division_id:
+        region = expert.home_division.region
+        expert.region = region
+        expert.outside_region = region not in domain.SHARING_REGIONS
+    expert.title_rank = domain.TITLE_LEVEL_RANK.get(expert.title_level, 0)
+    if not expert.serves_all_hebei and "served_cities" in m2m and not m2m["served_cities"] and "served_cities" not in errors.errors:
+        errors.add("served_cities", "请选择愿意服务的河北城市，或勾选“服务河北全省”", "required")
+    try:
+        expert.full_clean(exclude=["person", "home_division", "sharing_modes", "employer", "max_engagements", "days_per_month", *errors.errors], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.merge(exc)
+    return m2m
+
+
+def _save_unique(obj, field: str, message: str) -> None:
+    """Save a new record; a uniqueness race (same person, same external id) becomes a field error, not a 500."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise ValidationError({field: [ValidationError(message, code="duplicate_person")]}) from None
+
+
+def _save_m2m(obj, m2m: dict):
+    for field, values in m2m.items():
+        getattr(obj, field).set(values)
+
+
+@transaction.atomic
+def expert_register(
+    *, actor=None, name: str, id_number: str = "", mobile: str = "", email: str = "", consent_share: bool = False,
+    source: str = Source.SELF, source_partner: str = "", external_id: str = "", status: str = Status.SUBMITTED, **profile,
+) -> Expert:
+    """Register an expert (self-registration, staff entry, import or partner). One person, one expert record."""
+    errors = Errors()
+    user = actor if (source == Source.SELF and getattr(actor, "is_authenticated", False)) else None
+    person, _ = person_resolve(name=name, id_number=id_number, mobile=mobile, email=email, user=user, errors=errors)
+    if person is not None and Expert.objects.filter(person=person).exists():
+        errors.add("id_number", "该人员已在专家人才库中登记，请勿重复登记（可登录后修改资料）", "duplicate_person")
+    expert = Expert(person=person, source=source, source_partner=source_partner, external_id=external_id, status=status)
+    profile.setdefault("served_cities", [])
+    m2m = _apply_expert(expert, errors, profile)
+    if "home_division" not in profile:
+        errors.add("home_division", "请选择所在地", "required")
+    if "sharing_modes" not in profile:
+        errors.add("sharing_modes", "请至少选择一种合作方式", "required")
+    if source == Source.SELF and not consent_share:
+        errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
+    errors.raise_if_any()
+    _save_unique(expert, "id_number", "该人员已在专家人才库中登记，请勿重复登记（可登录后修改资料）")
+    _save_m2m(expert, m2m)
+    if consent_share:
+        consent_grant(person=person, scope=ConsentScope.SHARE_WITH_ORGANISATIONS, channel=source)
+        consent_grant(person=person, scope=ConsentScope.MATCHING, channel=source)
+    return expert
+
+
+@transaction.atomic
+def expert_update(*, actor, expert: Expert, **changes) -> Expert:
+    permissions.require(permissions.can_edit(actor, expert))
+    errors = Errors()
+    m2m = _apply_expert(expert, errors, changes)
+    errors.raise_if_any()
+    expert.save()
+    _save_m2m(expert, m2m)
+    return expert
+
+
+# --- graduates -------------------------------------------------------------------------------------
+
+GRADUATE_FIELDS = ("school", "degree", "major", "graduation_year", "job_intentions", "seeking_status")
+
+
+def _apply_graduate(graduate: Graduate, errors: Errors, data: dict) -> dict:
+    m2m = {}
+    for field in GRADUATE_FIELDS:
+        if field in data:
+            setattr(graduate, field, data[field])
+    if "school_division" in data:
+        graduate.school_division = _code(Division, data["school_division"], "school_division", errors, label="院校所在地")
+        if graduate.school_division:
+            graduate.region = graduate.school_division.region
+    if "major_discipline" in data:
+        graduate.major_discipline = _code(Discipline, data["major_discipline"], "major_discipline", errors, label="学科", required=False)
+    if "preferred_cities" in data:
+        m2m["preferred_cities"] = _hebei_cities(data["preferred_cities"], "preferred_cities", errors)
+    if "intended_industries" in data:
+        m2m["intended_industries"] = _codes(Industry, data["intended_industries"], "intended_industries", errors, label="行业")
+    if "intended_occupations" in data:
+        m2m["intended_occupations"] = _codes(Occupation, data["intended_occupations"], "intended_occupations", errors, label="职业")
+    try:
+        graduate.full_clean(exclude=["person", "school_division", "major_discipline", *errors.errors], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.merge(exc)
+    return m2m
+
+
+@transaction.atomic
+def graduate_register(*, actor=None, name: str, id_number: str = "", mobile: str = "", email: str = "", consent_share: bool = False,
+                      source: str = Source.SELF, source_partner: str = "", external_id: str = "", status: str = Status.SUBMITTED, **profile) -> Graduate:
+    errors = Errors()
+    user = actor if (source == Source.SELF and getattr(actor, "is_authenticated", False)) else None
+    person, _ = person_resolve(name=name, id_number=id_number, mobile=mobile, email=email, user=user, errors=errors)
+    if person is not None and Graduate.objects.filter(person=person).exists():
+        errors.add("id_number", "该人员已在高校毕业生信息库中登记，请勿重复登记", "duplicate_person")
+    graduate = Graduate(person=person, source=source, source_partner=source_partner, external_id=external_id, status=status)
+    m2m = _apply_graduate(graduate, errors, profile)
+    if "school_division" not in profile:
+        errors.add("school_division", "请选择院校所在地", "required")
+    if source == Source.SELF and not consent_share:
+        errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
+    errors.raise_if_any()
+    _save_unique(graduate, "id_number", "该人员已在高校毕业生信息库中登记，请勿重复登记")
+    _save_m2m(graduate, m2m)
+    if consent_share:
+        consent_grant(person=person, scope=ConsentScope.SHARE_WITH_ORGANISATIONS, channel=source)
+        consent_grant(person=person, scope=ConsentScope.MATCHING, channel=source)
+    return graduate
+
+
+@transaction.atomic
+def graduate_update(*, actor, graduate: Graduate, **changes) -> Graduate:
+    permissions.require(permissions.can_edit(actor, graduate))
+    errors = Errors()
+    m2m = _apply_graduate(graduate, errors, changes)
+    errors.raise_if_any()
+    graduate.save()
+    _save_m2m(graduate, m2m)
+    return graduate
+
+
+# --- high-level talent -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def talent_register(*, actor=None, name: str, id_number: str = "", mobile: str = "", email: str = "", tier: str, programme: str,
+                    recognised_on: dt.date, home_division: str, field: str | None = None, industry: str | None = None,
+                    employer_name: str = "", notes: str = "", source: str = Source.STAFF, source_partner: str = "",
+                    external_id: str = "", status: str = Status.SUBMITTED) -> HighLevelTalent:
+    errors = Errors()
+    person, _ = person_resolve(name=name, id_number=id_number, mobile=mobile, email=email, errors=errors)
+    div = _code(Division, home_division, "home_division", errors, label="所在地")
+    disc = _code(Discipline, field, "field", errors, label="学科", required=False)
+    ind = _code(Industry, industry, "industry", errors, label="行业", required=False)
+    if person is not None and HighLevelTalent.objects.filter(person=person, programme=programme).exists():
+        errors.add("programme", f"该人员已有“{programme}”的认定记录", "duplicate_person")
+    talent = HighLevelTalent(
+        person=person, tier=tier, programme=programme, recognised_on=recognised_on, home_division=div, field=disc, industry=ind,
+        employer_name=employer_name, notes=notes, region=div.region if div else "", source=source, source_partner=source_partner,
+        external_id=external_id, status=status,
+    )
+    try:
+        talent.full_clean(exclude=["person", "home_division", "field", "industry", "region", *errors.errors], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.merge(exc)
+    errors.raise_if_any()
+    _save_unique(talent, "programme", f"该人员已有“{programme}”的认定记录")
+    return talent
+
+
+# --- demand ----------------------------------------------------------------------------------------
+
+DEMAND_FIELDS = (
+    "kind", "title", "description", "required_skills", "min_title_level", "period_start", "period_end", "headcount",
+    "budget_min", "budget_max", "urgency", "challenge_reward", "challenge_deadline", "expires_at",
+)
+
+
+def _apply_demand(demand: Demand, errors: Errors, data: dict) -> dict:
+    m2m = {}
+    for field in DEMAND_FIELDS:
+        if field in data:
+            setattr(demand, field, data[field])
+    if isinstance(demand.required_skills, str):
+        demand.required_skills = [s.strip() for s in demand.required_skills.replace("，", ",").replace("、", ",").split(",") if s.strip()]
+    if "industry" in data:
+        demand.industry = _code(Industry, data["industry"], "industry", errors, label="行业")
+    if "occupation" in data:
+        demand.occupation = _code(Occupation, data["occupation"], "occupation", errors, label="职业", required=False)
+    if "city" in data:
+        demand.city = _code(Division, data["city"], "city", errors, label="需求所在地")
+        if demand.city:
+            demand.region = demand.city.region
+    if "sharing_modes" in data:
+        demand.sharing_modes = _modes(data["sharing_modes"], "sharing_modes", errors)
+    if "disciplines" in data:
+        m2m["disciplines"] = _codes(Discipline, data["disciplines"], "disciplines", errors, label="学科")
+    _range(data.get("headcount"), "headcount", errors, 1, 500, "需求人数")
+    _window(demand.period_start, demand.period_end, "period_start", "period_end", errors, required=True)
+    if demand.budget_min is not None and demand.budget_max is not None and demand.budget_max < demand.budget_min:
+        errors.add("budget_max", "预算上限低于预算下限", "budget_order")
+    if demand.kind == "open_challenge":
+        if demand.challenge_reward in (None, ""):
+            errors.add("challenge_reward", "揭榜挂帅需求须写明奖金", "required")
+        if not demand.challenge_deadline:
+            errors.add("challenge_deadline", "揭榜挂帅需求须写明揭榜截止日期", "required")
+    demand.min_title_rank = domain.TITLE_LEVEL_RANK.get(demand.min_title_level, 0)
+    try:
+        demand.full_clean(exclude=["organisation", "industry", "occupation", "city", "sharing_modes", "headcount", "created_by", *errors.errors], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.merge(exc)
+    return m2m
+
+
+@transaction.atomic
+def demand_create(*, actor, organisation: Organisation, source: str = Source.SELF, source_partner: str = "", external_id: str = "", status: str = Status.DRAFT, **data) -> Demand:
+    if actor is not None:
+        permissions.require(permissions.can_edit(actor, organisation), "只有本单位成员或本地区工作人员可以为该单位发布需求")
+    errors = Errors()
+    demand = Demand(organisation=organisation, source=source, source_partner=source_partner, external_id=external_id, status=status,
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    for required in ("kind", "title", "description", "industry", "city", "sharing_modes", "period_start", "period_end"):
+        if data.get(required) in (None, "", []):
+            errors.add(required, "此项为必填项", "required")
+    m2m = _apply_demand(demand, errors, data)
+    errors.raise_if_any()
+    demand.save()
+    _save_m2m(demand, m2m)
+    return demand
+
+
+@transaction.atomic
+def demand_update(*, actor, demand: Demand, **changes) -> Demand:
+    permissions.require(permissions.can_edit(actor, demand))
+    errors = Errors()
+    m2m = _apply_demand(demand, errors, changes)
+    errors.raise_if_any()
+    demand.save()
+    _save_m2m(demand, m2m)
+    return demand
+
+
+# --- data quality ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def duplicate_dismiss(*, actor, candidate: DuplicateCandidate) -> DuplicateCandidate:
+    permissions.require(getattr(actor, "is_staff", False), "仅工作人员可以处理疑似重复记录")
+    if candidate.resolution != DuplicateCandidate.Resolution.OPEN:
+        raise ValidationError({"resolution": ["该记录已处理"]})
+    candidate.resolution, candidate.resolved_by, candidate.resolved_at = DuplicateCandidate.Resolution.DISMISSED, actor, timezone.now()
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def duplicate_merge(*, actor, candidate: DuplicateCandidate) -> Person:
+    """Staff confirm two person rows are one natural person: the candidate's records move to the existing person,
+    which keeps its own identifiers; the candidate person is erased. Never automatic."""
+    permissions.require(getattr(actor, "is_staff", False), "仅工作人员可以合并人员")
+    if candidate.resolution != DuplicateCandidate.Resolution.OPEN:
+        raise ValidationError({"resolution": ["该记录已处理"]})
+    keep, drop = candidate.existing, candidate.candidate
+    for model in (Expert, Graduate):
+        if model.objects.filter(person=drop).exists() and model.objects.filter(person=keep).exists():
+            raise ValidationError({"candidate": [ValidationError(
+                f"两人在{model._meta.verbose_name_plural}中各有一条记录，请先撤回其中一条再合并", code="merge_conflict")]})
+        model.objects.filter(person=drop).update(person=keep)
+    HighLevelTalent.objects.filter(person=drop).exclude(programme__in=keep.talent_recognitions.values("programme")).update(person=keep)
+    Consent.objects.filter(person=drop).update(person=keep)
+    candidate.resolution, candidate.resolved_by, candidate.resolved_at = DuplicateCandidate.Resolution.MERGED, actor, timezone.now()
+    candidate.save()
+    person_erase(actor=actor, person=drop)
+    return keep
