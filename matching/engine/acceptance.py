@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 FEATURES = ("text", "industry", "discipline", "title", "distance",
-            "reputation", "capacity", "prior_logit")
+            "rating", "capacity", "prior_logit")
 
 DEFAULT_PRIOR_RATE = 0.5
 

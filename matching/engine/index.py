@@ -28,7 +28,7 @@ from .modes import MODE_CODES
 from .records import DEMAND_KINDS, DemandRecord, ExpertRecord
 from .rules import DATE_MAX, DATE_MIN, RULE_MESSAGES_EN, RULE_MESSAGES_ZH, failed_rules, passes
 from .scores import (COMPONENTS, DISCIPLINE_TABLE, INDUSTRY_TABLE, combine, distance_km,
-                     free_capacity, mode_distance, normalise_weights, reputation, title_fit,
+                     free_capacity, mode_distance, normalise_weights, rating_score, title_fit,
                      unit_vectors)
 from .taxonomy import HEBEI, Taxonomy
 from .text import CorpusStats, Vocabulary, query_weights, tokenizer_for, weighted_counts
@@ -205,7 +205,7 @@ class ExpertSegment:
         self.active = np.fromiter((p.active for p in items), dtype=np.int32, count=n)
         ravg = np.fromiter((p.rating_avg for p in items), dtype=np.float32, count=n)
         rcnt = np.fromiter((p.rating_count for p in items), dtype=np.float32, count=n)
-        self.reputation = reputation(ravg, rcnt)
+        self.rating_score = rating_score(ravg, rcnt)
         self.acc_prior = np.fromiter((p.acc_prior for p in items), dtype=np.float32, count=n)
         self.xyz = np.array([p.xyz for p in items], dtype=np.float64).reshape(n, 3)
         self.length = np.fromiter((p.length for p in items), dtype=np.float32, count=n)
@@ -654,7 +654,7 @@ class ExpertIndex:
         else:
             comps["distance"] = np.zeros(rows.size, np.float32)
             defined["distance"] = False
-        comps["reputation"] = seg.reputation[rows]
+        comps["rating"] = seg.rating_score[rows]
         comps["capacity"] = free_capacity(seg.capacity[rows], seg.active[rows])
         comps["acceptance"] = self._acceptance(comps, seg.acc_prior[rows])
         total = combine(comps, self.weights, defined)
@@ -824,7 +824,7 @@ class ExpertIndex:
         else:
             comps["distance"] = np.full(rows.size, 0.5, np.float32)
         n = rows.size
-        comps["reputation"] = np.full(n, reputation(np.float32(pe.rating_avg),
+        comps["rating"] = np.full(n, rating_score(np.float32(pe.rating_avg),
                                                     np.float32(pe.rating_count)), np.float32)
         comps["capacity"] = np.full(n, free_capacity(np.float32(pe.capacity),
                                                      np.float32(pe.active)), np.float32)

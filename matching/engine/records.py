@@ -21,7 +21,8 @@ DEGREE_LABELS_ZH = ("专科", "本科", "硕士", "博士")
 DEGREE_LABELS_EN = ("associate", "bachelor", "master", "doctorate")
 
 # Demand kinds.
-DEMAND_KINDS = ("problem", "project", "position", "consultation", "challenge")
+# Demand kinds: the codes of registry.domain.DEMAND_KINDS (a test keeps them equal).
+DEMAND_KINDS = ("technical_problem", "project", "position", "consultation", "training", "open_challenge")
 
 
 @dataclass(slots=True)
@@ -68,7 +69,7 @@ class DemandRecord:
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     headcount: int = 1
-    kind: str = "project"
+    kind: str = "technical_problem"
     occupation_codes: tuple[str, ...] = ()        # for position-kind demands
     min_degree: int = 0                           # for position-kind demands
     is_open: bool = True

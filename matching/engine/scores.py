@@ -12,18 +12,19 @@ from .modes import MODE_CODES, MODE_HALF_LIFE_KM
 EARTH_RADIUS_KM = 6371.0088
 
 COMPONENTS = ("text", "industry", "discipline", "title", "distance",
-              "reputation", "capacity", "acceptance")
+              "rating", "capacity", "acceptance")
 
-# Default weights (Django settings MATCHING_WEIGHTS override them; see docs/matching.md).
+# Default weights, equal to settings.MATCHING_WEIGHTS (which the Django side passes in;
+# see docs/matching.md).  Only ratios matter: the total is a weighted mean.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "text": 0.30,
+    "text": 0.35,
     "industry": 0.15,
     "discipline": 0.15,
-    "title": 0.05,
+    "title": 0.10,
     "distance": 0.10,
-    "reputation": 0.07,
-    "capacity": 0.08,
-    "acceptance": 0.10,
+    "rating": 0.05,
+    "capacity": 0.05,
+    "acceptance": 0.05,
 }
 
 # Weight of the deepest shared ancestor, by its level (root level first).
@@ -128,7 +129,7 @@ def mode_distance(common_modes: np.ndarray, dist_km: np.ndarray) -> tuple[np.nda
     return best, which
 
 
-def reputation(rating_avg: np.ndarray, rating_count: np.ndarray) -> np.ndarray:
+def rating_score(rating_avg: np.ndarray, rating_count: np.ndarray) -> np.ndarray:
     """Bayesian average rating mapped from 1..5 to 0..1 (no ratings -> prior)."""
     avg = np.asarray(rating_avg, dtype=np.float32)
     cnt = np.asarray(rating_count, dtype=np.float32)

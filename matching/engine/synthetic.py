@@ -202,7 +202,7 @@ class Generator:
             modes=self._modes(DEMAND_MODE_P, dept), city_code=city,
             period_start=start, period_end=start + dt.timedelta(days=r.randrange(90, 365)),
             headcount=r.choices((1, 2, 3), weights=(75, 18, 7))[0],
-            kind=r.choice(("problem", "project", "consultation", "challenge")))
+            kind=r.choice(("technical_problem", "project", "consultation", "open_challenge")))
 
     # ------------------------------------------------------------ graduates and positions
     def graduate(self, i: int) -> GraduateRecord:

@@ -4,7 +4,7 @@ import pytest
 
 from matching.engine import COMPONENTS, ExpertIndex, mode_mask
 from matching.engine.scores import (DISCIPLINE_LEVEL_SCORE, INDUSTRY_LEVEL_SCORE, combine, free_capacity,
-                                    mode_distance, path_proximity, reputation, title_fit)
+                                    mode_distance, path_proximity, rating_score, title_fit)
 from matching.engine.taxonomy import haversine_km
 
 from .conftest import build, make_demand, make_expert
@@ -102,8 +102,8 @@ def test_mode_distance_picks_best_common_mode():
     assert score[2] == 0.0 and which[2] == -1     # no common mode
 
 
-def test_reputation_bayesian_average():
-    r = reputation(np.array([0.0, 5.0, 5.0, 2.0]), np.array([0, 1, 40, 40]))
+def test_rating_bayesian_average():
+    r = rating_score(np.array([0.0, 5.0, 5.0, 2.0]), np.array([0, 1, 40, 40]))
     assert r[0] == pytest.approx((3.5 - 1) / 4)   # prior when unrated
     assert r[2] > r[1] > r[0] > r[3]              # many 5s beat one 5; poor ratings fall below the prior
 
