@@ -40,7 +40,7 @@ EXPERT_FIELD_WEIGHTS = {"skills": 2.0, "research_areas": 2.0, "achievements": 1.
 DEMAND_FIELD_WEIGHTS = {"required_skills": 2.0, "title": 1.5, "description": 1.0}
 
 _NO_ORG = -1
-_UNKNOWN_CITY_BIT = 62
+_UNKNOWN_CITY_BIT = 30   # a bit no expert has: the city is not a known prefecture
 
 
 def day(value: dt.date | None, default: np.int32) -> int:
@@ -196,11 +196,11 @@ class ExpertSegment:
         self.alive = np.ones(n, dtype=bool)
         self.org = np.fromiter((p.org for p in items), dtype=np.int64, count=n)
         self.verified = np.fromiter((p.verified for p in items), dtype=bool, count=n)
-        self.modes = np.fromiter((p.modes for p in items), dtype=np.int64, count=n)
-        self.served = np.fromiter((p.served for p in items), dtype=np.int64, count=n)
+        self.modes = np.fromiter((p.modes for p in items), dtype=np.int32, count=n)
+        self.served = np.fromiter((p.served for p in items), dtype=np.int32, count=n)
         self.title = np.fromiter((p.title for p in items), dtype=np.int8, count=n)
-        self.avail_from = np.fromiter((p.avail_from for p in items), dtype=np.int64, count=n)
-        self.avail_to = np.fromiter((p.avail_to for p in items), dtype=np.int64, count=n)
+        self.avail_from = np.fromiter((p.avail_from for p in items), dtype=np.int32, count=n)
+        self.avail_to = np.fromiter((p.avail_to for p in items), dtype=np.int32, count=n)
         self.capacity = np.fromiter((p.capacity for p in items), dtype=np.int32, count=n)
         self.active = np.fromiter((p.active for p in items), dtype=np.int32, count=n)
         ravg = np.fromiter((p.rating_avg for p in items), dtype=np.float32, count=n)
@@ -242,10 +242,10 @@ class DemandSegment:
         self.alive = np.ones(n, dtype=bool)
         self.org = np.fromiter((p.org for p in items), dtype=np.int64, count=n)
         self.open = np.fromiter((p.open for p in items), dtype=bool, count=n)
-        self.modes = np.fromiter((p.modes for p in items), dtype=np.int64, count=n)
-        self.pref_bit = np.fromiter((p.pref_bit for p in items), dtype=np.int64, count=n)
-        self.start = np.fromiter((p.start for p in items), dtype=np.int64, count=n)
-        self.end = np.fromiter((p.end for p in items), dtype=np.int64, count=n)
+        self.modes = np.fromiter((p.modes for p in items), dtype=np.int32, count=n)
+        self.pref_bit = np.fromiter((p.pref_bit for p in items), dtype=np.int32, count=n)
+        self.start = np.fromiter((p.start for p in items), dtype=np.int32, count=n)
+        self.end = np.fromiter((p.end for p in items), dtype=np.int32, count=n)
         self.min_title = np.fromiter((p.min_title for p in items), dtype=np.int8, count=n)
         self.kind = np.fromiter((p.kind for p in items), dtype=np.int8, count=n)
         self.min_degree = np.fromiter((p.min_degree for p in items), dtype=np.int8, count=n)
@@ -592,8 +592,13 @@ class ExpertIndex:
     def _idf(self, terms: np.ndarray) -> np.ndarray:
         return self.stats.idf(terms).astype(np.float32)
 
-    def _score_experts(self, pd: PreparedDemand, seg: ExpertSegment) -> _Scored | None:
+    def _score_experts(self, pd: PreparedDemand, seg: ExpertSegment, only_row: int | None = None
+                       ) -> _Scored | None:
         ok = passes(seg.rule_arrays(), pd.rule_dict()) & seg.alive
+        if only_row is not None:
+            keep = np.zeros(seg.n, dtype=bool)
+            keep[only_row] = ok[only_row]
+            ok = keep
         rows = np.flatnonzero(ok)
         if rows.size == 0:
             return None
@@ -648,7 +653,7 @@ class ExpertIndex:
         dist = mode = None
         if not math.isnan(pd.xyz[0]):
             dist = distance_km(seg.xyz[rows], np.asarray(pd.xyz, dtype=np.float64))
-            score, mode = mode_distance(seg.modes[rows] & pd.modes, dist)
+            score, mode = mode_distance(seg.modes[rows] & pd.modes, dist, pd.modes)
             comps["distance"] = np.where(np.isnan(dist), 0.5, score).astype(np.float32)
             defined["distance"] = True
         else:
@@ -760,6 +765,18 @@ class ExpertIndex:
                 shown.append(w)
         rank = {w: i for i, w in enumerate(words)}
         return sorted(shown, key=rank.get)[:limit]
+
+    def score_pair(self, demand: DemandRecord | int, expert_id: int, explain: bool = True) -> Match | None:
+        """The pair's score and explanation, or None when a hard rule excludes it (see why_not)."""
+        pd = self._prepare_query(demand)
+        seg, row = self.experts.locate(int(expert_id))
+        if seg is None:
+            raise KeyError(f"expert {expert_id} is not in the index")
+        part = self._score_experts(pd, seg, only_row=row)
+        if part is None:
+            return None
+        pe = self.experts.prepared[int(expert_id)]
+        return self._match(pe, pd, part, 0, 1, float(part.total[0]), explain)
 
     def why_not(self, demand: DemandRecord | int, expert_id: int) -> list[tuple[str, str, str]]:
         """The hard rules a pair fails, as (code, Chinese message, English message)."""

@@ -35,9 +35,13 @@ def rule_masks(e: dict, d: dict) -> dict[str, np.ndarray]:
     Values are scalars or equally long arrays; orgs use -1 for unknown.
     """
     pref_bit = np.asarray(d["pref_bit"])
-    served = np.asarray(e["served"], dtype=np.int64)
-    city_ok = np.where(pref_bit < 0, True,
-                       ((served >> np.maximum(pref_bit, 0).astype(np.int64)) & 1).astype(bool))
+    served = np.asarray(e["served"])
+    if pref_bit.ndim == 0:                     # one demand: a scalar test against the experts' masks
+        bit = int(pref_bit)
+        city_ok = np.ones(np.shape(served), dtype=bool) if bit < 0 else (served & (1 << bit)) != 0
+    else:
+        city_ok = np.where(pref_bit < 0, True,
+                           ((served.astype(np.int64) >> np.maximum(pref_bit, 0).astype(np.int64)) & 1).astype(bool))
     e_org = np.asarray(e["org"])
     d_org = np.asarray(d["org"])
     return {

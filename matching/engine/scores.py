@@ -106,17 +106,21 @@ def distance_km(xyz: np.ndarray, point: np.ndarray) -> np.ndarray:
     return (EARTH_RADIUS_KM * np.arccos(np.clip(dot, -1.0, 1.0))).astype(np.float32)
 
 
-def mode_distance(common_modes: np.ndarray, dist_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def mode_distance(common_modes: np.ndarray, dist_km: np.ndarray, candidate_modes: int | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Best distance score over the modes both sides accept, and which mode gives it.
 
     Each mode halves its score every MODE_HALF_LIFE_KM km; modes done from
     afar (remote guidance, crowdsourcing) score 1 at any distance.  Returns
-    (score, mode index; -1 where no common mode)."""
+    (score, mode index; -1 where no common mode).  `candidate_modes`, when given,
+    is the asking side's mask (a superset of every common mask), to skip modes."""
     common_modes = np.asarray(common_modes)
     d = np.nan_to_num(np.asarray(dist_km, dtype=np.float32), nan=0.0)
     best = np.zeros(d.shape, dtype=np.float32)
     which = np.full(d.shape, -1, dtype=np.int8)
     for i, code in enumerate(MODE_CODES):
+        if candidate_modes is not None and not (candidate_modes >> i) & 1:
+            continue             # the asking side does not accept this mode: no pair can use it
         has = (common_modes >> i) & 1
         if not has.any():
             continue

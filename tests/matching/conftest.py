@@ -59,3 +59,45 @@ def build(tax, experts, demands=(), **kw) -> ExpertIndex:
 
 def replace(rec, **kw):
     return dataclasses.replace(rec, **kw)
+
+
+# --- Django side -------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_holder():
+    """Each test starts with no index in this process (the database is rolled back between tests)."""
+    from matching.holder import holder
+
+    holder.reset()
+    yield
+    holder.reset()
+
+
+class World:
+    """A published Hebei demand, its enterprise member, and experts who can log in."""
+
+    def __init__(self, factory, make_user):
+        from registry.choices import Status
+        from registry.models import OrganisationMembership
+
+        self.factory = factory
+        self.make_user = make_user
+        self.org = factory.organisation(division="131000", name="廊坊芯片封装有限公司")
+        self.boss = make_user(username="boss")
+        OrganisationMembership.objects.create(organisation=self.org, user=self.boss)
+        self.demand = factory.demand(organisation=self.org, status=Status.PUBLISHED, city="131003", headcount=1,
+                                     sharing_modes=["consulting", "remote", "part_time"])
+
+    def expert(self, **kw):
+        user = self.make_user()
+        expert = self.factory.expert(**kw)
+        expert.person.user = user
+        expert.person.save()
+        expert.user = user
+        return expert
+
+
+@pytest.fixture
+def world(factory, make_user):
+    return World(factory, make_user)

@@ -130,3 +130,12 @@ def test_empty_index(tax):
     idx = ExpertIndex.build([], tax)
     assert idx.top_k(make_demand(), k=10) == []
     assert idx.candidate_graph().n_edges == 0
+
+
+def test_score_pair_matches_top_k(tax):
+    idx = build(tax, [make_expert(1), make_expert(2, title_level=2)])
+    d = make_demand()
+    top = {m.expert_id: m for m in idx.top_k(d, k=50)}
+    assert idx.score_pair(d, 1).score == pytest.approx(top[1].score)
+    assert idx.score_pair(d, 1).components == pytest.approx(top[1].components)
+    assert idx.score_pair(d, 2) is None                 # title below the minimum
