@@ -626,3 +626,20 @@ def review_panel_verify(*, panel: ReviewPanel) -> bool:
     again = panels.draw_panel(pool, panel.size, panel.seed)
     recorded = list(panel.seats.order_by("position").values_list("expert_id", flat=True))
     return again == recorded
+
+
+# --- maintenance ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def index_changes_prune(*, keep_days: int = 7) -> int:
+    """Delete change-log rows older than keep_days (the newest row is always kept). A process whose position
+    was pruned rebuilds its index once."""
+    from .models import IndexChange
+
+    newest = IndexChange.objects.order_by("-seq").values_list("seq", flat=True).first()
+    if newest is None:
+        return 0
+    cutoff = timezone.now() - dt.timedelta(days=keep_days)
+    deleted, _ = IndexChange.objects.filter(at__lt=cutoff).exclude(seq=newest).delete()
+    return deleted
