@@ -266,7 +266,7 @@ class ServiceRating(models.Model):
     class Meta:
         verbose_name = _("好差评")
         verbose_name_plural = _("好差评")
-        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_range")]
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="service_rating_score_range")]
 
 
 class TalentCard(models.Model):
