@@ -48,7 +48,7 @@ def guarded_write(request, form, write: Callable[[object], str], *, message: str
 
     Returns a redirect on success (or when the same form was already sent), None to re-render the form with its
     errors next to the fields and everything typed kept."""
-    token = request.POST.get(tokens.FIELD, "")
+    token = request.POST.get(form.add_prefix(tokens.FIELD), "")
     if not tokens.valid(token):
         form.is_valid()
         form.add_error(None, _("表单已失效，请刷新页面后重新提交（已填写的内容会自动恢复）。"))
