@@ -346,3 +346,52 @@ def test_talent_applies_in_tianjin_for_beijing_item_with_correction_and_rating(p
     assert "您的评价：5 分" in page.locator("main").inner_text()
     app.refresh_from_db()
     assert app.status == "completed" and app.rating.score == 5
+
+
+def test_enterprise_invites_recommended_expert_who_accepts_in_inbox(page, factory, make_user, shots, cache_cleared):
+    """The enterprise asks for recommendations, reads the explanation, invites the expert; the expert accepts in
+    their inbox with the declarations; the engagement is active on both sides."""
+    from matching.holder import holder
+    from matching.models import Engagement
+
+    holder.reset()
+    boss = make_user(username="langfang_corp")
+    org = factory.organisation(actor=boss, division="131000", name="廊坊芯片封装有限公司")
+    demand = factory.demand(organisation=org, status=Status.PUBLISHED, city="131003", title="芯片封装良率提升", headcount=1,
+                            sharing_modes=["consulting", "remote"])
+    expert_user = make_user(username="expert_wang")
+    expert = factory.expert(name="王封装", industries=["3973"], disciplines=["F0406"], skills=["集成电路封装", "封装测试"])
+    expert.person.user = expert_user
+    expert.person.save()
+
+    _login(page, "langfang_corp")
+    page.goto(f"/portal/demands/{demand.pk}/")
+    page.click("text=推荐专家与邀请")
+    page.click("text=获取推荐专家")
+    card = page.locator("li.card", has_text="王封装")
+    assert "推荐理由" in card.inner_text()
+    card.locator("summary", has_text="邀请该专家").click()
+    card.locator("textarea[name$='-message']").fill("产线封装良率约92%，希望远程指导工艺优化")
+    card.locator("select[name$='-proposed_mode']").select_option("remote")
+    page.screenshot(path=str(shots / "demand_experts.png"), full_page=True)
+    card.locator("button", has_text="发出邀请").click()
+    assert "邀请已发出" in page.locator(".messages").inner_text()
+    _logout(page)
+
+    _login(page, "expert_wang")
+    page.click("#site-nav >> text=邀请")
+    invitation = page.locator("article", has_text="芯片封装良率提升")
+    assert "产线封装良率约92%" in invitation.inner_text()
+    invitation.locator("summary", has_text="接受邀请").click()
+    invitation.locator("button", has_text="接受邀请").click()  # without the declarations: refused, next to the fields
+    assert "请填写“利益冲突声明”" in page.locator("main").inner_text()
+    invitation = page.locator("article", has_text="芯片封装良率提升")
+    invitation.locator("textarea[name$='-coi_declaration']").fill("无")
+    invitation.locator("input[name$='-confidentiality_undertaking']").check()
+    page.screenshot(path=str(shots / "expert_inbox.png"), full_page=True)
+    invitation.locator("button", has_text="接受邀请").click()
+    page.wait_for_url("**/portal/engagements/")
+    assert "进行中" in page.locator("main").inner_text()
+    engagement = Engagement.objects.get()
+    assert engagement.expert_id == expert.pk and engagement.mode == "remote" and engagement.status == "active"
+    holder.reset()
