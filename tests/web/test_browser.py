@@ -119,7 +119,15 @@ def test_enterprise_posts_demand_and_hebei_staff_publishes_it(page, factory, sta
     assert "不允许的字符：I" in page.locator("#credit-check").inner_text()
     page.fill("#id_credit_code", good)
     assert "校验位正确" in page.locator("#credit-check").inner_text()
-    _pick(page, "id_division", "莲池", "莲池区")
+    # the picker works from the keyboard: type, arrow down, Enter
+    page.locator("#id_division").fill("莲池")
+    page.wait_for_selector("#id_division-list [role=option]")
+    assert page.locator("#id_division").get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#id_division").get_attribute("aria-activedescendant") == "id_division-opt-0"
+    page.keyboard.press("Enter")
+    assert "莲池区" in page.locator("#f-division .chips").inner_text()
+    assert page.locator("#id_division-codes").input_value() == "130606"
     _pick(page, "id_industry", "工业机器人", "工业机器人制造")
     page.fill("#id_contact_name", "李经理")
     page.screenshot(path=str(shots / "org_register.png"), full_page=True)
