@@ -8,7 +8,16 @@ from django.db.models import Q, QuerySet
 
 from . import domain
 from .choices import Status
-from .models import Demand, Discipline, Division, DivisionGroup, Expert, Graduate, HighLevelTalent, Industry
+from .models import (
+    Demand,
+    Discipline,
+    Division,
+    DivisionGroup,
+    Expert,
+    Graduate,
+    HighLevelTalent,
+    Industry,
+)
 
 
 def division_codes_within(code_or_group: str) -> list[str]:

@@ -39,7 +39,7 @@ def _probe(form, write) -> None:
             if not exc.error_dict:
                 return
         apply_errors(form, exc)
-    except Exception:  # a probe never turns a form error into a server error
+    except Exception:  # noqa: BLE001 -- a probe never turns a form error into a server error
         return
 
 

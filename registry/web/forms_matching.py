@@ -3,6 +3,8 @@ rendering only: the rules are in ``matching.services``, whose errors ``apply_err
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +34,7 @@ class InviteForm(PortalForm):
     proposed_mode = forms.ChoiceField(label=_("拟合作方式"), required=False, choices=())
     proposed_terms = forms.CharField(label=_("拟合作条件"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     expires_on = forms.DateField(label=_("答复截止日期"), required=False, widget=DateInput)
-    error_aliases = {"mode": "proposed_mode", "expert": "__all__", "demand": "__all__", "recommendation": "__all__"}
+    error_aliases: ClassVar[dict[str, str]] = {"mode": "proposed_mode", "expert": "__all__", "demand": "__all__", "recommendation": "__all__"}
 
     def __init__(self, *args, modes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,7 +47,7 @@ class AcceptForm(PortalForm):
     mode = forms.ChoiceField(label=_("合作方式"), required=False, choices=())
     start_date = forms.DateField(label=_("开始日期"), required=False, widget=DateInput, help_text=_("留空则按需求期限"))
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DateInput)
-    error_aliases = {"expert": "__all__", "demand": "__all__", "status": "__all__"}
+    error_aliases: ClassVar[dict[str, str]] = {"expert": "__all__", "demand": "__all__", "status": "__all__"}
 
     def __init__(self, *args, modes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +57,7 @@ class AcceptForm(PortalForm):
 class DeclineForm(PortalForm):
     reason = forms.ChoiceField(label=_("谢绝原因"), choices=[("", "—")] + list(DECLINE_REASON_CHOICES))
     note = forms.CharField(label=_("补充说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    error_aliases = {"status": "__all__"}
+    error_aliases: ClassVar[dict[str, str]] = {"status": "__all__"}
 
 
 class ApplyDemandForm(PortalForm):
@@ -64,7 +66,7 @@ class ApplyDemandForm(PortalForm):
     proposed_mode = forms.ChoiceField(label=_("拟合作方式"), required=False, choices=())
     coi_declaration = forms.CharField(label=_("利益冲突声明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text=COI_HELP)
     confidentiality_undertaking = forms.BooleanField(label=CONFIDENTIALITY_TEXT, required=False)
-    error_aliases = {"mode": "proposed_mode", "demand": "__all__", "expert": "__all__"}
+    error_aliases: ClassVar[dict[str, str]] = {"mode": "proposed_mode", "demand": "__all__", "expert": "__all__"}
 
     def __init__(self, *args, modes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +77,7 @@ class EngagementRatingForm(PortalForm):
     score = forms.TypedChoiceField(label=_("评分"), coerce=int, widget=forms.RadioSelect,
                                    choices=[(5, _("5 非常满意")), (4, _("4 满意")), (3, _("3 基本满意")), (2, _("2 不满意")), (1, _("1 非常不满意"))])
     comment = forms.CharField(label=_("评语"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    error_aliases = {"engagement": "__all__"}
+    error_aliases: ClassVar[dict[str, str]] = {"engagement": "__all__"}
 
 
 class TerminateForm(PortalForm):

@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views_accounts, views_enterprise, views_matching, views_people, views_public, views_services, views_staff
+from . import (
+    views_accounts,
+    views_enterprise,
+    views_matching,
+    views_people,
+    views_public,
+    views_services,
+    views_staff,
+)
 
 portal_patterns = [
     path("demands/", views_public.demand_catalogue, name="demand_catalogue"),

@@ -17,14 +17,22 @@ from django.utils.translation import gettext as _
 from matching import lifecycle
 from matching import selectors as matching_selectors
 from matching import services as matching_services
-from matching.models import Engagement, Invitation, Rating, Recommendation
 from matching.models import Application as MatchApplication
+from matching.models import Engagement, Invitation, Rating, Recommendation
 
 from ..choices import Status
 from ..models import Demand, Expert, Graduate, Organisation
 from . import roles
 from .common import guarded_write
-from .forms_matching import AcceptForm, ApplyDemandForm, DeclineForm, EngagementRatingForm, InviteForm, TerminateForm, common_modes
+from .forms_matching import (
+    AcceptForm,
+    ApplyDemandForm,
+    DeclineForm,
+    EngagementRatingForm,
+    InviteForm,
+    TerminateForm,
+    common_modes,
+)
 from .views_enterprise import _own_demand
 
 STATUS_LABELS = lifecycle.LABELS_ZH
