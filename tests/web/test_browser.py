@@ -403,3 +403,34 @@ def test_enterprise_invites_recommended_expert_who_accepts_in_inbox(page, factor
     engagement = Engagement.objects.get()
     assert engagement.expert_id == expert.pk and engagement.mode == "remote" and engagement.status == "active"
     holder.reset()
+
+
+UNLABELLED_JS = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map(el => el.name || el.id || el.outerHTML.slice(0, 80))"""
+
+
+def test_every_visible_control_has_a_label_and_one_h1(page, factory, make_user, cache_cleared, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_services", verbosity=0)
+    user = make_user(username="a11y_corp")
+    factory.organisation(actor=user)
+    pages = ["/", "/demands/", "/experts/", "/accounts/login/", "/accounts/register/", "/accounts/password_reset/", "/portal/services/"]
+    for url in pages:
+        page.goto(url)
+        assert page.evaluate(UNLABELLED_JS) == [], url
+        assert page.locator("h1").count() == 1, url
+    _login(page, "a11y_corp")
+    for url in ["/portal/", "/portal/demands/new/", "/portal/org/register/", "/portal/expert/register/", "/portal/graduate/register/",
+                "/portal/services/JJJ-ZC-001/apply/"]:
+        page.goto(url)
+        page.evaluate("() => document.querySelectorAll('fieldset.step').forEach(s => s.hidden = false)")  # every step of the demand form
+        assert page.evaluate(UNLABELLED_JS) == [], url
+        assert page.locator("h1").count() == 1, url
+    # the skip link reaches the main content by keyboard
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
