@@ -183,7 +183,7 @@ def talent_card(request):
 # --- staff -------------------------------------------------------------------------------------------------
 
 
-@staff_member_required
+@staff_member_required(login_url="login")
 def staff_applications(request):
     user = request.user
     calendar = service_selectors.workday_calendar()
@@ -206,7 +206,7 @@ def staff_applications(request):
 STAFF_ACTIONS = ("accept", "not_accept", "request_correction", "start_processing", "complete", "refuse")
 
 
-@staff_member_required
+@staff_member_required(login_url="login")
 def staff_application(request, pk: int):
     app, sides = _application_for(request.user, pk)
     available = []

@@ -32,7 +32,7 @@ def _region(request) -> str:
     return user.region
 
 
-@staff_member_required
+@staff_member_required(login_url="login")
 def staff_queue(request):
     region = _region(request)
     if not region:
@@ -44,7 +44,7 @@ def staff_queue(request):
     })
 
 
-@staff_member_required
+@staff_member_required(login_url="login")
 @require_POST
 def staff_act(request, kind: str, pk: int):
     model = KINDS.get(kind)
