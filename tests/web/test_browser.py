@@ -205,7 +205,7 @@ def test_enterprise_posts_demand_and_hebei_staff_publishes_it(page, factory, sta
     page.screenshot(path=str(shots / "home_en.png"), full_page=False)
 
 
-def test_expired_session_restores_the_form_after_login(page, factory, make_user, cache_cleared):
+def test_expired_session_restores_the_form_after_login(page, factory, make_user, shots, cache_cleared):
     from registry.models import Demand
 
     user = make_user(username="tangshan_corp")
@@ -214,6 +214,9 @@ def test_expired_session_restores_the_form_after_login(page, factory, make_user,
     page.goto("/portal/demands/new/")
     page.fill("#id_title", "高炉煤气余热回收方案论证")
     page.fill("#id_description", "论证余热发电方案的技术经济性。")
+    page.set_viewport_size({"width": 390, "height": 844})  # the same form on a phone
+    page.screenshot(path=str(shots / "demand_form_phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_timeout(500)  # the draft is saved 300 ms after typing
     page.context.clear_cookies(name="sessionid")  # the session expires while the person is typing
     page.click("fieldset[data-step='1'] [data-next]")
