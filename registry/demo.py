@@ -889,9 +889,12 @@ def write(data: DemoData, *, batch_size: int = 5000, progress=None) -> dict[str,
         ], "talents")
 
         consenting = sorted({person_pk[e.person] for e in data.experts if e.consent} | {person_pk[g.person] for g in data.graduates if g.consent})
+        # consenting experts also agree to the public expert directory, so the public pages show them
+        listed = {person_pk[e.person] for e in data.experts if e.consent}
         bulk(Consent, [
             Consent(person_id=pk, scope=scope, channel="import", granted_at=now)
-            for pk in consenting for scope in (ConsentScope.SHARE_WITH_ORGANISATIONS, ConsentScope.MATCHING)
+            for pk in consenting
+            for scope in (ConsentScope.SHARE_WITH_ORGANISATIONS, ConsentScope.MATCHING, *((ConsentScope.PUBLIC_DIRECTORY,) if pk in listed else ()))
         ], "consents")
     return counts
 
