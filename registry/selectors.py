@@ -130,7 +130,7 @@ def region_figures() -> dict:
         prefecture = parts[1] if len(parts) > 1 else parts[0]
         per_city[prefecture] = per_city.get(prefecture, 0) + row["n"]
     names = dict(Division.objects.filter(code__in=per_city).values_list("code", "name"))
-    figures["demand_by_city"] = sorted(((names.get(c, c), n) for c, n in per_city.items()), key=lambda x: -x[1])[:11]
+    figures["demand_by_city"] = sorted(({"code": c, "name": names.get(c, c), "n": n} for c, n in per_city.items()), key=lambda x: (-x["n"], x["code"]))[:11]
     return figures
 
 
