@@ -79,6 +79,8 @@ def guarded_write(request, form, write: Callable[[object], str], *, message: str
     except Exception:
         tokens.release(token)
         raise
+    # Recorded now, not on commit: nothing runs in the view after this write but the redirect, so the request's
+    # transaction (ATOMIC_REQUESTS) commits what we just wrote.
     tokens.complete(token, url)
     success(request, message, draft=draft)
     return redirect(url)
