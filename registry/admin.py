@@ -166,6 +166,7 @@ class ImportAdminMixin:
             "limit_mb": settings.IMPORT_MAX_UPLOAD_BYTES // 1048576,
             "recent": models.ImportJob.objects.filter(kind=self.import_kind).order_by("-created_at")[:10],
             "has_view_permission": self.has_view_permission(request),
+            "region_label": "" if request.user.is_superuser else importing.REGION_NAMES.get(request.user.region, ""),
         }
         return TemplateResponse(request, "admin/registry/import.html", context)
 
@@ -517,5 +518,21 @@ class ImportJobAdmin(admin.ModelAdmin):
         return response
 
 
-admin.site.register(models.Consent)
-admin.site.register(models.DataRequest)
+@admin.register(models.Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ("person", "scope", "channel", "granted_at", "revoked_at")
+    list_filter = ("scope", "channel")
+    search_fields = ("person__name",)
+    autocomplete_fields = ("person",)  # never a select of every person
+    list_select_related = ("person",)
+    show_full_result_count = False
+
+
+@admin.register(models.DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    list_display = ("person", "kind", "state", "created_at", "handled_by", "handled_at")
+    list_filter = ("kind", "state")
+    search_fields = ("person__name",)
+    autocomplete_fields = ("person",)
+    raw_id_fields = ("handled_by",)
+    list_select_related = ("person",)
