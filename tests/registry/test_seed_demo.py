@@ -94,6 +94,15 @@ def test_seed_command_loads_a_consistent_region_once(reference, client):
     services.expert_update(actor=User.objects.get(username="admin"), expert=expert, research_areas=expert.research_areas)  # passes the service's checks
     person = expert.person
     assert person.id_hash and identifiers.validate_id_number(person.id_number)
+    assert isinstance(expert.skills, list) and expert.skills and expert.sharing_modes and expert.created_at and expert.updated_at
+    assert expert.source == "import" and expert.rating_count == 0 and expert.disciplines.exists() and expert.industries.exists()
+    from registry.models import Consent
+
+    assert Consent.objects.filter(person=person, scope="matching", revoked_at=None).exists()
+    challenge = Demand.objects.filter(kind="open_challenge").first() or Demand.objects.first()
+    assert isinstance(challenge.required_skills, list) and challenge.period_end >= challenge.period_start
+    hebei = Organisation.objects.filter(region="13").exclude(contact_phone="").first()
+    assert identifiers.validate_mobile(hebei.contact_phone)
 
     # audit: one summary row per batch, not one per record
     summaries = ObjectChange.objects.filter(message="演示数据批量生成", content_type__model="expert")
