@@ -638,3 +638,7 @@ class ImportJob(TimeStamped):
     @property
     def progress_key(self) -> str:
         return f"registry:import-job:{self.pk}:progress"
+
+
+# Partner API keys and idempotent requests (the partner API, issue 6)
+from .api_models import IdempotencyRecord, PartnerApiKey  # noqa: E402,F401

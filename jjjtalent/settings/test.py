@@ -12,3 +12,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+NOTIFICATIONS_WEBHOOK_ALLOW_HTTP_LOCAL = True  # webhooks to http://127.0.0.1 / localhost (never in production)
