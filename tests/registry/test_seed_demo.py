@@ -84,6 +84,9 @@ def test_seed_command_loads_a_consistent_region_once(reference, client):
     expected = demo.generate(experts=20, demands=6, graduates=5, talents=4, seed=3)
     assert sorted(Person.objects.values_list("name", flat=True)) == sorted(p.name for p in expected.persons)
 
+    from matching.models import IndexChange
+
+    assert IndexChange.objects.filter(kind=IndexChange.Kind.ALL).count() == 1  # no signals fired: matching rebuilds
     again = seed()
     assert "已有演示数据" in again and counts() == first
 
