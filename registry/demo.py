@@ -659,8 +659,7 @@ class Generator:
             if kind == "open_challenge":
                 reward = Decimal(self.rng.choice([50, 100, 200, 300, 500]))
                 deadline = start + dt.timedelta(days=self.rng.randrange(30, 120))
-                if deadline > end:
-                    deadline = end
+                deadline = min(deadline, end)
             status = "published" if org.verified and self.rng.random() < 0.8 else self.rng.choice(["submitted", "draft"])
             if status == "published" and end < self.today:
                 status = "expired"
@@ -876,7 +875,15 @@ def write(data: DemoData, *, batch_size: int = 5000, progress=None) -> dict[str,
 
     from . import crypto
     from .choices import ConsentScope, Source
-    from .models import Consent, Demand, Expert, Graduate, HighLevelTalent, Organisation, Person
+    from .models import (
+        Consent,
+        Demand,
+        Expert,
+        Graduate,
+        HighLevelTalent,
+        Organisation,
+        Person,
+    )
 
     progress = progress or (lambda label, done, total: None)
     now = timezone.now()
@@ -991,7 +998,18 @@ def erase_demo(*, progress=None) -> dict[str, int]:
     to demo records (e.g. engagements): use a fresh database then."""
     from django.db import transaction
 
-    from .models import Consent, Demand, DuplicateCandidate, Expert, Graduate, HighLevelTalent, Organisation, OrganisationMembership, Person, User
+    from .models import (
+        Consent,
+        Demand,
+        DuplicateCandidate,
+        Expert,
+        Graduate,
+        HighLevelTalent,
+        Organisation,
+        OrganisationMembership,
+        Person,
+        User,
+    )
 
     counts: dict[str, int] = {}
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from registry.models import Expert, PersonalDataAccess
+from registry.models import PersonalDataAccess
 
 
 @pytest.fixture

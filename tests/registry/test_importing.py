@@ -8,7 +8,15 @@ from django.test import override_settings
 
 from registry import importing
 from registry.choices import Source, Status
-from registry.models import Demand, DuplicateCandidate, Expert, Graduate, HighLevelTalent, ObjectChange, Person
+from registry.models import (
+    Demand,
+    DuplicateCandidate,
+    Expert,
+    Graduate,
+    HighLevelTalent,
+    ObjectChange,
+    Person,
+)
 from tests.support.factory import credit_code, id_number, mobile
 from tests.support.sheets import csv_bytes, xlsx_bytes
 
@@ -252,8 +260,9 @@ def test_fifty_megabytes_is_refused_before_parsing(reference):
 
 @pytest.mark.parametrize("kind", sorted(importing.KINDS))
 def test_templates_have_the_headers_the_importer_expects(kind):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     for data in (importing.template_csv(kind), importing.template_xlsx(kind)):
         table = importing.read_table(data)

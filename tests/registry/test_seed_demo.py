@@ -7,7 +7,17 @@ from django.core.management import call_command
 
 from registry import demo, identifiers, services
 from registry.choices import Status
-from registry.models import Demand, Expert, Graduate, HighLevelTalent, ObjectChange, Organisation, OrganisationMembership, Person, User
+from registry.models import (
+    Demand,
+    Expert,
+    Graduate,
+    HighLevelTalent,
+    ObjectChange,
+    Organisation,
+    OrganisationMembership,
+    Person,
+    User,
+)
 
 TODAY = dt.date(2026, 11, 23)
 
