@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 
+import pytest
 from django.core.management import call_command
 
 from registry import demo, identifiers, services
@@ -137,3 +138,20 @@ def test_seed_reset_replaces_the_demo_data(reference):
     assert "已删除演示数据" in output
     assert Expert.objects.count() == 10 and set(Person.objects.values_list("name", flat=True)) != before
     assert User.objects.filter(username="admin").count() == 1
+
+
+@pytest.mark.bench
+def test_bench_seed_smoke(tmp_path):
+    """bench/bench_seed.py at a tiny size on a throw-away SQLite file."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}", "DJANGO_SETTINGS_MODULE": "jjjtalent.settings.local"}
+    env.pop("REDIS_URL", None)
+    result = subprocess.run([sys.executable, "bench/bench_seed.py", "--experts", "40", "--demands", "8"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=240, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "'Expert': 40" in result.stdout and "'Demand': 8" in result.stdout
