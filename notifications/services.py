@@ -26,7 +26,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from registry.services import Errors
@@ -253,10 +253,37 @@ def _record_failure(row, exc_text: str, *, transient: bool, now, retry_after: fl
     return Outcome(OutboxStatus.PENDING, retry_in=delay, detail=row.last_error)
 
 
+# The claim and the final update run once per message: plain SQL built once per model, because the ORM's
+# per-query compilation was most of a worker's CPU per message (bench/bench_notifications.py).
+_SQL: dict[tuple[type, str], tuple[str, list]] = {}
+
+
+def _claim_sql(model) -> tuple[str, list]:
+    key = (model, "claim")
+    if key not in _SQL:
+        fields = list(model._meta.concrete_fields)
+        lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+        qn = connection.ops.quote_name
+        _SQL[key] = (f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(model._meta.db_table)} "
+                     f"WHERE {qn('id')} = %s AND {qn('status')} = %s{lock}", [f.attname for f in fields])
+    return _SQL[key]
+
+
 def _claim(model, pk: int):
-    """The pending row, locked for this transaction; None if it is sent/failed/dead, or being sent by another worker."""
-    qs = model.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk, status=OutboxStatus.PENDING)
-    return qs.first()
+    """The pending row, locked for this transaction; None if it is sent/failed/dead, or being sent by another worker
+    (SKIP LOCKED: a duplicate task returns at once instead of waiting for the first to finish)."""
+    sql, _ = _claim_sql(model)
+    return next(iter(model.objects.raw(sql, [int(pk), OutboxStatus.PENDING])), None)
+
+
+def _store(row, fields: list[str]) -> None:
+    """UPDATE the row's ``fields`` (within the claiming transaction)."""
+    meta = row._meta
+    qn = connection.ops.quote_name
+    columns = [meta.get_field(name) for name in fields]
+    sql = f"UPDATE {qn(meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in columns)} WHERE {qn('id')} = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns] + [row.pk])
 
 
 def _not_due(row, now) -> bool:
@@ -275,8 +302,9 @@ def _email_message(delivery: Delivery, connection) -> mail.EmailMessage:
                              headers={"X-JJJ-Notification": str(n.pk)})
 
 
-def delivery_send(*, delivery_id: int, connection=None) -> Outcome:
-    """One attempt at one e-mail outbox row. Safe to call any number of times for the same row."""
+def delivery_send(*, delivery_id: int, connection=None, notification: Notification | None = None) -> Outcome:
+    """One attempt at one e-mail outbox row. Safe to call any number of times for the same row.
+    ``notification`` may be passed preloaded (a batch loads them in one query; a notification never changes)."""
     with transaction.atomic():
         delivery = _claim(Delivery, delivery_id)
         if delivery is None:
@@ -284,7 +312,9 @@ def delivery_send(*, delivery_id: int, connection=None) -> Outcome:
         now = timezone.now()
         if _not_due(delivery, now):
             return Outcome("skipped", detail="not due")
-        delivery.notification = Notification.objects.select_related("recipient").get(pk=delivery.notification_id)
+        if notification is None or notification.pk != delivery.notification_id:
+            notification = Notification.objects.get(pk=delivery.notification_id)
+        delivery.notification = notification
         delivery.attempts += 1
         try:
             if delivery.channel != Channel.EMAIL:
@@ -296,17 +326,26 @@ def delivery_send(*, delivery_id: int, connection=None) -> Outcome:
         else:
             delivery.status, delivery.sent_at, delivery.last_error, delivery.next_attempt_at = OutboxStatus.SENT, timezone.now(), "", None
             outcome = Outcome(OutboxStatus.SENT)
-        delivery.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at"])
+        _store(delivery, ["status", "attempts", "last_error", "next_attempt_at", "sent_at"])
         return outcome
 
 
 def deliveries_send(*, delivery_ids: Iterable[int]) -> dict[int, Outcome]:
     """A batch of e-mail rows over one mail connection; each row in its own transaction."""
     outcomes: dict[int, Outcome] = {}
+    delivery_ids = list(delivery_ids)
+    pending = dict(Delivery.objects.filter(pk__in=delivery_ids, status=OutboxStatus.PENDING).values_list("pk", "notification_id"))
+    for pk in delivery_ids:
+        if pk not in pending:
+            outcomes[pk] = Outcome("skipped")  # already sent, failed or dead: no lock, no connection needed
+    if not pending:
+        return outcomes
+    notifications = Notification.objects.in_bulk(set(pending.values()))
     connection = mail.get_connection(fail_silently=False, timeout=settings.NOTIFICATIONS_SEND_TIMEOUT)
     try:
         for pk in delivery_ids:
-            outcomes[pk] = delivery_send(delivery_id=pk, connection=connection)
+            if pk in pending:
+                outcomes[pk] = delivery_send(delivery_id=pk, connection=connection, notification=notifications.get(pending[pk]))
     finally:
         try:
             connection.close()
@@ -447,7 +486,7 @@ def webhook_delivery_send(*, delivery_id: int) -> Outcome:
                         except ValueError:
                             retry_after = None
                     outcome = _record_failure(row, f"HTTP {code}", transient=policy.http_status_is_transient(code), now=now, retry_after=retry_after)
-        row.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at", "status_codes"])
+        _store(row, ["status", "attempts", "last_error", "next_attempt_at", "sent_at", "status_codes"])
         return outcome
 
 
