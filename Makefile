@@ -21,6 +21,7 @@ $(VENV)/.installed: requirements.txt
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference
+	$(PY) manage.py seed_services
 	$(PY) manage.py seed_demo
 
 run: demo

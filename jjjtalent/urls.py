@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("jjjtalent.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("services/", include("services.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("registry.urls")),
 ]

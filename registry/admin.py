@@ -3,6 +3,7 @@ region's (checked per object on the server); status changes go through the regis
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -244,3 +245,70 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 
 admin.site.register(models.Consent)
 admin.site.register(models.DataRequest)
+
+
+# --- partner API keys ---------------------------------------------------------------------------------
+
+
+class PartnerApiKeyForm(forms.ModelForm):
+    partner_code = forms.CharField(label=_("合作系统代码"), max_length=64, help_text=_("如 hebei-rsj；首次使用时自动创建合作系统账号"))
+    scope_list = forms.MultipleChoiceField(label=_("权限范围"), choices=[], widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = models.PartnerApiKey
+        fields = ("name", "region", "expires_at", "throttle_rate")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .api_models import SCOPES
+
+        self.fields["scope_list"].choices = [(k, f"{k} — {v}") for k, v in SCOPES.items()]
+
+
+@admin.register(models.PartnerApiKey)
+class PartnerApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created here (the clear key is shown once, in the message) and revoked by an action; never edited."""
+
+    list_display = ("prefix", "partner", "name", "region", "scopes", "expires_at", "revoked_at", "last_used_at")
+    list_filter = ("region", "revoked_at")
+    search_fields = ("prefix", "name", "partner__username")
+    actions = ["revoke"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = PartnerApiKeyForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("partner_code", "name", "region", "scope_list", "expires_at", "throttle_rate")
+        return ("partner", "name", "prefix", "region", "scopes", "expires_at", "throttle_rate", "created_at", "created_by", "revoked_at", "last_used_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from django.core.exceptions import ValidationError
+
+        try:
+            key, clear = services.api_key_create(
+                actor=request.user, partner=form.cleaned_data["partner_code"], name=form.cleaned_data["name"], scopes=form.cleaned_data["scope_list"],
+                region=form.cleaned_data["region"], expires_at=form.cleaned_data.get("expires_at"), throttle_rate=form.cleaned_data.get("throttle_rate") or "",
+            )
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return
+        obj.pk = key.pk
+        self.message_user(request, _("密钥已创建，仅显示这一次，请立即保存：%(key)s") % {"key": clear}, messages.WARNING)
+
+    @admin.action(description=_("吊销所选密钥"))
+    def revoke(self, request, queryset):
+        for key in queryset:
+            services.api_key_revoke(actor=request.user, key=key)
+        self.message_user(request, _("已吊销 %(n)d 个密钥") % {"n": queryset.count()})

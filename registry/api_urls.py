@@ -1,3 +1,35 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import apis
+
+urlpatterns = [
+    path("divisions/", apis.DivisionListApi.as_view(), name="api-divisions"),
+    path("divisions/<str:code>/", apis.DivisionDetailApi.as_view(), name="api-division"),
+    path("division-groups/", apis.DivisionGroupListApi.as_view(), name="api-division-groups"),
+    path("division-groups/<slug:slug>/", apis.DivisionGroupDetailApi.as_view(), name="api-division-group"),
+    path("industries/", apis.IndustryListApi.as_view(), name="api-industries"),
+    path("industries/<str:code>/", apis.IndustryDetailApi.as_view(), name="api-industry"),
+    path("disciplines/", apis.DisciplineListApi.as_view(), name="api-disciplines"),
+    path("disciplines/<str:code>/", apis.DisciplineDetailApi.as_view(), name="api-discipline"),
+    path("occupations/", apis.OccupationListApi.as_view(), name="api-occupations"),
+    path("occupations/<str:code>/", apis.OccupationDetailApi.as_view(), name="api-occupation"),
+    path("organisations/", apis.OrganisationListApi.as_view(), name="api-organisations"),
+    path("organisations/<int:pk>/", apis.OrganisationDetailApi.as_view(), name="api-organisation"),
+    path("organisations/<int:pk>/status/", apis.OrganisationStatusApi.as_view(), name="api-organisation-status"),
+    path("experts/", apis.ExpertListApi.as_view(), name="api-experts"),
+    path("experts/bulk/", apis.ExpertBulkApi.as_view(), name="api-experts-bulk"),
+    path("experts/<int:pk>/", apis.ExpertDetailApi.as_view(), name="api-expert"),
+    path("experts/<int:pk>/transition/", apis.ExpertTransitionApi.as_view(), name="api-expert-transition"),
+    path("talents/", apis.TalentListApi.as_view(), name="api-talents"),
+    path("talents/bulk/", apis.TalentBulkApi.as_view(), name="api-talents-bulk"),
+    path("talents/<int:pk>/", apis.TalentDetailApi.as_view(), name="api-talent"),
+    path("talents/<int:pk>/transition/", apis.TalentTransitionApi.as_view(), name="api-talent-transition"),
+    path("graduates/", apis.GraduateListApi.as_view(), name="api-graduates"),
+    path("graduates/bulk/", apis.GraduateBulkApi.as_view(), name="api-graduates-bulk"),
+    path("graduates/<int:pk>/", apis.GraduateDetailApi.as_view(), name="api-graduate"),
+    path("graduates/<int:pk>/transition/", apis.GraduateTransitionApi.as_view(), name="api-graduate-transition"),
+    path("demands/", apis.DemandListApi.as_view(), name="api-demands"),
+    path("demands/bulk/", apis.DemandBulkApi.as_view(), name="api-demands-bulk"),
+    path("demands/<int:pk>/", apis.DemandDetailApi.as_view(), name="api-demand"),
+    path("demands/<int:pk>/transition/", apis.DemandTransitionApi.as_view(), name="api-demand-transition"),
+]

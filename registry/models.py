@@ -585,3 +585,60 @@ class ObjectChange(models.Model):
         return f"{self.get_action_display()} {self.object_repr}"
 
 
+
+
+class ImportJob(TimeStamped):
+    """One bulk import (admin upload or command): its file until processed, its progress and its per-row report.
+    The report holds row numbers, columns and reasons only — never cell values or personal data."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("数据类型"), max_length=12, choices=[("expert", _("专家")), ("graduate", _("高校毕业生")), ("talent", _("高层次人才")), ("demand", _("人才需求"))])
+    mode = models.CharField(_("导入模式"), max_length=16, choices=[("all-or-nothing", _("有错误则全部不导入")), ("good-rows", _("导入正确的行"))])
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
+    partner = models.CharField(_("来源系统"), max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    imported_rows = models.PositiveIntegerField(_("已导入行数"), default=0)
+    failed_rows = models.PositiveIntegerField(_("错误行数"), default=0)
+    duplicate_candidates = models.PositiveIntegerField(_("疑似重复"), default=0)
+    report = models.JSONField(_("导入报告"), default=dict, blank=True)
+    error = models.CharField(_("文件错误"), max_length=500, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("批量导入任务")
+        verbose_name_plural = _("批量导入任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.original_name or self.pk}"
+
+    @property
+    def progress(self) -> int:
+        """Percent done (0–100), from the live counter of a running job when there is one."""
+        if self.state in (self.State.DONE, self.State.FAILED):
+            return 100
+        from django.core.cache import cache
+
+        live = cache.get(self.progress_key)
+        done, total = live if live else (self.processed_rows, self.total_rows)
+        return min(99, int(100 * done / total)) if total else 0
+
+    @property
+    def progress_key(self) -> str:
+        return f"registry:import-job:{self.pk}:progress"
+
+
+# Partner API keys and idempotent requests (the partner API, issue 6)
+from .api_models import IdempotencyRecord, PartnerApiKey  # noqa: E402,F401

@@ -73,3 +73,48 @@ def headline_figures() -> dict[str, int]:
         "graduates": Graduate.objects.filter(status=Status.VERIFIED).count(),
         "talents": HighLevelTalent.objects.filter(status=Status.VERIFIED).count(),
     }
+
+
+# --- the partner API's reads (registry/apis.py) -------------------------------------------------------------
+
+
+def codes_under(model, code: str) -> list[str]:
+    """Codes of a reference tree at or below ``code`` (``"39"`` → 39, 391, 3911, …). A code that is not in the
+    tree is taken as a plain prefix of codes (``"F02"`` → F02, F0201, …)."""
+    code = (code or "").strip()
+    if not code:
+        return []
+    node = model.objects.only("path").filter(code=code).first()
+    if node is not None:
+        return list(model.objects.filter(Q(path__startswith=node.path + "/") | Q(code=code)).values_list("code", flat=True))
+    return list(model.objects.filter(code__startswith=code).values_list("code", flat=True))
+
+
+def experts_for_api() -> QuerySet[Expert]:
+    return Expert.objects.select_related("person").prefetch_related("disciplines", "industries", "served_cities").defer(
+        "person__id_number", "person__mobile"
+    )
+
+
+def talent_for_api() -> QuerySet[HighLevelTalent]:
+    return HighLevelTalent.objects.select_related("person").defer("person__id_number", "person__mobile")
+
+
+def graduates_for_api() -> QuerySet[Graduate]:
+    return Graduate.objects.select_related("person").prefetch_related("preferred_cities", "intended_industries", "intended_occupations").defer(
+        "person__id_number", "person__mobile"
+    )
+
+
+def demands_for_api() -> QuerySet[Demand]:
+    return Demand.objects.select_related("organisation").prefetch_related("disciplines").defer("organisation__contact_phone")
+
+
+def organisations_for_api():
+    from .models import Organisation
+
+    return Organisation.objects.all()
+
+
+def division_groups() -> QuerySet[DivisionGroup]:
+    return DivisionGroup.objects.prefetch_related("members").order_by("slug")

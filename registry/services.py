@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import crypto, domain, identifiers, lifecycle, permissions
@@ -202,7 +202,14 @@ def person_resolve(*, name: str, id_number: str = "", mobile: str = "", email: s
         if own:
             errors.raise_if_any()
         return None, False
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # a concurrent registration of the same number won the race
+        errors.add("id_number", "该身份证号正在由另一请求登记，请稍后刷新查看", "identity_conflict")
+        if own:
+            errors.raise_if_any()
+        return None, False
     return person, True
 
 
@@ -454,6 +461,15 @@ def _apply_expert(expert: Expert, errors: Errors, data: dict) -> dict:
     return m2m
 
 
+def _save_unique(obj, field: str, message: str) -> None:
+    """Save a new record; a uniqueness race (same person, same external id) becomes a field error, not a 500."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise ValidationError({field: [ValidationError(message, code="duplicate_person")]}) from None
+
+
 def _save_m2m(obj, m2m: dict):
     for field, values in m2m.items():
         getattr(obj, field).set(values)
@@ -480,7 +496,7 @@ def expert_register(
     if source == Source.SELF and not consent_share:
         errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
     errors.raise_if_any()
-    expert.save()
+    _save_unique(expert, "id_number", "该人员已在专家人才库中登记，请勿重复登记（可登录后修改资料）")
     _save_m2m(expert, m2m)
     if consent_share:
         consent_grant(person=person, scope=ConsentScope.SHARE_WITH_ORGANISATIONS, channel=source)
@@ -543,7 +559,7 @@ def graduate_register(*, actor=None, name: str, id_number: str = "", mobile: str
     if source == Source.SELF and not consent_share:
         errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
     errors.raise_if_any()
-    graduate.save()
+    _save_unique(graduate, "id_number", "该人员已在高校毕业生信息库中登记，请勿重复登记")
     _save_m2m(graduate, m2m)
     if consent_share:
         consent_grant(person=person, scope=ConsentScope.SHARE_WITH_ORGANISATIONS, channel=source)
@@ -582,6 +598,36 @@ def talent_register(*, actor=None, name: str, id_number: str = "", mobile: str =
         employer_name=employer_name, notes=notes, region=div.region if div else "", source=source, source_partner=source_partner,
         external_id=external_id, status=status,
     )
+    try:
+        talent.full_clean(exclude=["person", "home_division", "field", "industry", "region", *errors.errors], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.merge(exc)
+    errors.raise_if_any()
+    _save_unique(talent, "programme", f"该人员已有“{programme}”的认定记录")
+    return talent
+
+
+TALENT_FIELDS = ("tier", "programme", "recognised_on", "employer_name", "notes")
+
+
+@transaction.atomic
+def talent_update(*, actor, talent: HighLevelTalent, **changes) -> HighLevelTalent:
+    """Change a high-level talent record (not the person's identity), with the same checks as registration."""
+    permissions.require(permissions.can_edit(actor, talent))
+    errors = Errors()
+    for f in TALENT_FIELDS:
+        if f in changes:
+            setattr(talent, f, changes[f])
+    if "home_division" in changes:
+        talent.home_division = _code(Division, changes["home_division"], "home_division", errors, label="所在地")
+        if talent.home_division:
+            talent.region = talent.home_division.region
+    if "field" in changes:
+        talent.field = _code(Discipline, changes["field"], "field", errors, label="学科", required=False)
+    if "industry" in changes:
+        talent.industry = _code(Industry, changes["industry"], "industry", errors, label="行业", required=False)
+    if "programme" in changes and HighLevelTalent.objects.filter(person_id=talent.person_id, programme=talent.programme).exclude(pk=talent.pk).exists():
+        errors.add("programme", f"该人员已有“{talent.programme}”的认定记录", "duplicate_person")
     try:
         talent.full_clean(exclude=["person", "home_division", "field", "industry", "region", *errors.errors], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
@@ -695,3 +741,62 @@ def duplicate_merge(*, actor, candidate: DuplicateCandidate) -> Person:
     candidate.save()
     person_erase(actor=actor, person=drop)
     return keep
+
+
+# --- partner API keys (the partner API, registry.api_models) ------------------------------------------
+
+
+@transaction.atomic
+def api_key_create(*, actor=None, partner: str, name: str, scopes: Iterable[str], region: str, expires_at: dt.datetime | None = None,
+                   throttle_rate: str = ""):
+    """A new key for a partner system (its service account is created on first use). Returns (key, clear key):
+    the clear key is shown once and never stored."""
+    from django.contrib.auth import get_user_model
+
+    from .api_models import SCOPES, PartnerApiKey
+
+    errors = Errors()
+    partner = (partner or "").strip()
+    if not partner or len(partner) > 64 or not all(c.isalnum() or c in "-_." for c in partner):
+        errors.add("partner", "合作系统代码应为1-64位字母、数字或 - _ .", "invalid")
+    if not (name or "").strip():
+        errors.add("name", "请填写密钥名称", "required")
+    scopes = sorted(set(scopes or []))
+    unknown = [sc for sc in scopes if sc not in SCOPES]
+    if unknown:
+        errors.add("scopes", f"未知的权限范围：{'、'.join(unknown)}", "unknown_scope")
+    if not scopes:
+        errors.add("scopes", "请至少选择一个权限范围", "required")
+    if region not in [code for code, _zh, _en in domain.REGIONS]:
+        errors.add("region", "地区应为 11（北京）、12（天津）或 13（河北）", "invalid_choice")
+    if throttle_rate:
+        try:
+            count, period = throttle_rate.split("/")
+            assert int(count) > 0 and period[:1] in ("s", "m", "h", "d")
+        except (ValueError, AssertionError):
+            errors.add("throttle_rate", "限流格式应为 次数/时段，如 600/min", "invalid")
+    if expires_at is not None and expires_at <= timezone.now():
+        errors.add("expires_at", "过期时间应晚于当前时间", "invalid")
+    errors.raise_if_any()
+    User = get_user_model()
+    user = User.objects.filter(username=partner).first()
+    if user is None:
+        user = User(username=partner, is_staff=True, region=region, first_name=name[:150])
+        user.set_unusable_password()
+        user.save()
+    elif user.has_usable_password() or user.is_superuser:
+        raise ValidationError({"partner": [ValidationError("该代码已被人员账号使用，请换一个合作系统代码", code="duplicate")]})
+    prefix, clear = PartnerApiKey.generate()
+    from .api_models import hash_secret
+
+    key = PartnerApiKey.objects.create(partner=user, name=name.strip(), prefix=prefix, key_hash=hash_secret(clear), scopes=scopes, region=region,
+                                       expires_at=expires_at, throttle_rate=throttle_rate, created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    return key, clear
+
+
+@transaction.atomic
+def api_key_revoke(*, actor=None, key) -> object:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key

@@ -149,6 +149,9 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 # PII_HMAC_KEY: key of the HMAC that identifies one natural person across the databases.
 PII_HMAC_KEY = env("PII_HMAC_KEY", "")
 
+# --- 京津冀人才卡: Ed25519 signing key (PEM or base64/hex seed); a key derived from SECRET_KEY when unset ---
+TALENT_CARD_SIGNING_KEY = env("TALENT_CARD_SIGNING_KEY", "")
+
 # --- cache: Redis when REDIS_URL is set, local memory otherwise ---
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
@@ -176,6 +179,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600"))}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE: dict = {
+    "services-talent-cards-daily": {"task": "services.talent_cards_daily", "schedule": 24 * 3600},
     # notifications (docs/notifications.md): the outbox sweeper re-enqueues due rows whose message was lost
     "notifications-sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     "notifications-application-deadlines": {"task": "notifications.tasks.application_deadlines", "schedule": crontab(minute=0, hour=8, day_of_week="1-5")},
@@ -212,14 +216,29 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # per API key / web user / anonymous IP (registry.apikit.throttles); a key may carry its own rate
+    "DEFAULT_THROTTLE_RATES": {
+        "partner": env("API_THROTTLE_PARTNER", "1200/min"),
+        "user": env("API_THROTTLE_USER", "600/min"),
+        "anon": env("API_THROTTLE_ANON", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "jjjtalent API",
     "DESCRIPTION": "京津冀人才共享平台 partner API / 合作系统接口",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {  # choice sets shared by several components (registry.apikit.schema)
+        "RecordStatusEnum": "registry.apikit.schema.STATUS_CODES",
+        "BulkRowStatusEnum": "registry.apikit.schema.BULK_ROW_STATUSES",
+        "TitleLevelEnum": "registry.apikit.schema.TITLE_LEVEL_CODES",
+        "OrganisationStatusTargetEnum": "registry.apikit.schema.ORGANISATION_TARGETS",
+    },
 }
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "authorization", "content-type", "x-api-key", "idempotency-key", "if-match", "if-none-match", "x-request-id")
+CORS_EXPOSE_HEADERS = ("etag", "location", "retry-after", "x-request-id", "idempotent-replayed")
 
 # --- matching weights (documented in docs/matching.md) ---
 MATCHING_WEIGHTS = {

@@ -1,0 +1,142 @@
+"""Who is calling: a partner system by API key (``Authorization: Api-Key <key>`` or ``X-Api-Key``), or a web
+user by session. Either way the view sees a :class:`Caller` with scopes, a region and the actor passed to the
+registry services — which check per object that the actor may change the record (``registry.permissions``).
+
+A partner's actor is its service account with the key's region, so a Hebei key changes Hebei records only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from rest_framework import authentication, permissions
+from rest_framework.exceptions import AuthenticationFailed
+
+from registry.api_models import SCOPES, PartnerApiKey
+
+from .errors import Forbidden, text
+
+READ_SCOPES = frozenset(s for s in SCOPES if s.endswith(":read") and s != "personal:read")
+ALL_SCOPES = frozenset(SCOPES)
+# A web user who is not staff (an expert, an organisation's member): reads, and writes its own records
+# (the services refuse anything else).
+MEMBER_SCOPES = frozenset({"organisations:read", "experts:read", "demands:read", "demands:write", "experts:write", "matching:read", "services:read", "services:write", "notifications:read"})
+LAST_USED_EVERY = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Caller:
+    actor: object  # the registry.User passed to services
+    scopes: frozenset = field(default_factory=frozenset)
+    region: str = ""
+    partner: str = ""  # the partner's code for API keys ("" for web users)
+    key: PartnerApiKey | None = None
+
+    @property
+    def is_partner(self) -> bool:
+        return self.key is not None
+
+    def has(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def owner(self) -> str:
+        """Whose idempotency keys these are."""
+        return f"key:{self.partner}" if self.is_partner else f"user:{getattr(self.actor, 'pk', '')}"
+
+
+def session_scopes(user) -> frozenset:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return ALL_SCOPES
+    if user.is_staff:
+        scopes = set(ALL_SCOPES) - {"personal:read"}
+        if user.has_perm("registry.view_personal_data"):
+            scopes.add("personal:read")
+        return frozenset(scopes)
+    return MEMBER_SCOPES
+
+
+def caller_of(request) -> Caller:
+    cached = getattr(request, "_jjj_caller", None)
+    if cached is not None:
+        return cached
+    key = request.auth if isinstance(request.auth, PartnerApiKey) else None
+    if key is not None:
+        result = Caller(actor=request.user, scopes=frozenset(key.scopes), region=key.region, partner=key.partner_code, key=key)
+    else:
+        user = request.user
+        result = Caller(actor=user, scopes=session_scopes(user), region=getattr(user, "region", "") or "")
+    request._jjj_caller = result
+    return result
+
+
+def key_from_request(request) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header[:8].lower() == "api-key ":
+        return header[8:].strip()
+    return request.META.get("HTTP_X_API_KEY") or None
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """Partner API keys. A missing key passes to the next class (session); a wrong one is a 401."""
+
+    keyword = "Api-Key"
+
+    def authenticate(self, request):
+        clear = key_from_request(request)
+        if clear is None:
+            return None
+        prefix = PartnerApiKey.split(clear)
+        key = None
+        if prefix:
+            key = PartnerApiKey.objects.select_related("partner").filter(prefix=prefix).first()
+        if key is None or not key.matches(clear) or not key.is_usable or not key.partner.is_active:
+            raise AuthenticationFailed(text("invalid_key"))
+        now = timezone.now()
+        if key.last_used_at is None or now - key.last_used_at > LAST_USED_EVERY:
+            PartnerApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+            key.last_used_at = now
+        user = key.partner
+        user.region = key.region  # the key's region bounds what the services let this actor change
+        return user, key
+
+    def authenticate_header(self, request):
+        return f'{self.keyword} realm="jjjtalent"'
+
+
+SessionAuthentication = authentication.SessionAuthentication  # web users keep their session (CSRF on writes)
+
+
+class ScopePermission(permissions.BasePermission):
+    """Reads need the view's ``read_scope``, writes its ``write_scope``; an action may name its own
+    (``scopes = {"post": "experts:write"}``). Views with no scope are open to any authenticated caller."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        scope = required_scope(request, view)
+        if scope and not caller_of(request).has(scope):
+            raise Forbidden("missing_scope", scope=scope)
+        return True
+
+
+def required_scope(request, view) -> str | None:
+    method = request.method.lower()
+    per_method = getattr(view, "scopes", None) or {}
+    if method in per_method:
+        return per_method[method]
+    if request.method in permissions.SAFE_METHODS:
+        return getattr(view, "read_scope", None)
+    return getattr(view, "write_scope", None)
+
+
+def require_region(caller: Caller, region: str) -> None:
+    """A partner (or regional staff) writes only its own region's records. Superusers write all."""
+    if getattr(caller.actor, "is_superuser", False) and not caller.is_partner:
+        return
+    if region and region != caller.region:
+        raise Forbidden("wrong_region", region=caller.region or "—")

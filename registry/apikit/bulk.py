@@ -1,0 +1,171 @@
+"""Idempotent requests and bulk upserts by the partner's own ids.
+
+Idempotency (``Idempotency-Key`` header, any write): the first answer is stored with a hash of the method,
+path and body. The same key with the same request replays the stored answer (header ``Idempotent-Replayed:
+true``); the same key with another request is a 422; a request still running under the key is a 409. Errors
+raised before an answer (401, 403, 400, …) are not stored, so a corrected retry may reuse the key. Keys are
+kept for :data:`IDEMPOTENCY_TTL`.
+
+Bulk upsert (``POST …/bulk``, at most :data:`MAX_ROWS` rows): each row is found by ``external_id`` among the
+calling partner's records (``source_partner`` = the partner) and updated, else created — through the same
+registry services as every other write, so the errors are the forms'. Transactions: by default each row runs
+in its own savepoint — a bad row is reported and skipped, the good rows are kept. With ``?atomic=true`` the
+whole call is one transaction: any row error rolls every row back (answer 422, the good rows marked
+``rolled_back``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from registry.api_models import IdempotencyRecord
+
+from .auth import Caller
+from .errors import Conflict, ProblemException, Unprocessable, django_errors, drf_errors, text
+
+MAX_ROWS = 1000
+IDEMPOTENCY_TTL = dt.timedelta(hours=24)
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _body_hash(request) -> str:
+    body = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{request.method} {request.get_full_path()}\n{body}".encode()).hexdigest()
+
+
+def idempotent(request, caller: Caller, handler: Callable[[], Response]) -> Response:
+    key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+    if not key:
+        return handler()
+    if len(key) > 200:
+        raise exceptions.ValidationError({IDEMPOTENCY_HEADER: [text("invalid")]})
+    owner, digest = caller.owner, _body_hash(request)
+    IdempotencyRecord.objects.filter(owner=owner, key=key, created_at__lt=timezone.now() - IDEMPOTENCY_TTL).delete()
+    existing = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = IdempotencyRecord.objects.create(
+                    owner=owner, key=key, method=request.method, path=request.get_full_path()[:300], body_hash=digest, status_code=0, response={},
+                )
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+        else:
+            return _run_and_store(existing, handler)
+    if existing is None or existing.body_hash != digest:
+        raise Unprocessable("idempotency_mismatch")
+    if existing.status_code == 0:
+        raise Conflict("idempotency_in_progress")
+    return Response(existing.response, status=existing.status_code, headers={"Idempotent-Replayed": "true"})
+
+
+def _run_and_store(record: IdempotencyRecord, handler) -> Response:
+    try:
+        response = handler()
+    except BaseException:
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        raise
+    if response.status_code >= 500 or response.status_code in (401, 403, 429):
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        return response
+    IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=response.status_code, response=json.loads(json.dumps(response.data, default=str)))
+    return response
+
+
+@dataclass
+class Upsert:
+    """How to upsert one kind of record."""
+
+    model: type
+    serializer_class: type
+    create: Callable  # (caller, data) -> obj
+    update: Callable  # (caller, obj, data) -> obj
+
+
+def parse_rows(request) -> list:
+    rows = request.data.get("rows") if isinstance(request.data, dict) else None
+    if not isinstance(rows, list):
+        raise exceptions.ValidationError({"rows": [text("required")]})
+    if len(rows) > MAX_ROWS:
+        raise ProblemException("too_many_rows", status_code=413, limit=MAX_ROWS, count=len(rows))
+    return rows
+
+
+def bulk_upsert(*, caller: Caller, rows: list, spec: Upsert, atomic: bool) -> tuple[int, dict]:
+    """Returns (HTTP status, body) with one result per row, in order."""
+    results: list[dict] = []
+    seen: set[str] = set()
+    ids = [str(r.get("external_id", "")).strip() for r in rows if isinstance(r, dict)]
+    existing = {o.external_id: o for o in spec.model.objects.filter(source_partner=caller.partner, external_id__in=[i for i in ids if i])}
+
+    def run_rows():
+        for index, row in enumerate(rows):
+            results.append(_one(index, row))
+
+    def _one(index: int, row) -> dict:
+        external_id = str(row.get("external_id", "")).strip() if isinstance(row, dict) else ""
+        result = {"index": index, "external_id": external_id, "status": "error", "id": None, "errors": []}
+        if not isinstance(row, dict):
+            result["errors"] = [{"field": None, "code": "invalid", "message": text("invalid")}]
+            return result
+        if not external_id:
+            result["errors"] = [{"field": "external_id", "code": "required", "message": text("external_id_required")}]
+            return result
+        if external_id in seen:
+            result["errors"] = [{"field": "external_id", "code": "duplicate", "message": text("duplicate_external_id", value=external_id)}]
+            return result
+        seen.add(external_id)
+        obj = existing.get(external_id)
+        serializer = spec.serializer_class(data=row, partial=obj is not None)
+        if not serializer.is_valid():
+            result["errors"] = drf_errors(serializer.errors)
+            return result
+        data = dict(serializer.validated_data)
+        data.pop("external_id", None)
+        try:
+            with transaction.atomic():
+                if obj is not None:
+                    obj = spec.update(caller, obj, data)
+                    result["status"] = "updated"
+                else:
+                    obj = spec.create(caller, {**data, "external_id": external_id})
+                    existing[external_id] = obj
+                    result["status"] = "created"
+            result["id"] = obj.pk
+        except DjangoValidationError as exc:
+            result["errors"] = django_errors(exc)
+        except ProblemException as exc:
+            result["errors"] = [{"field": None, "code": exc.problem_code, "message": str(exc.detail)}]
+        except (DjangoPermissionDenied, exceptions.PermissionDenied) as exc:
+            result["errors"] = [{"field": None, "code": "permission_denied", "message": str(exc) or text("permission_denied")}]
+        except IntegrityError:
+            result["errors"] = [{"field": "external_id", "code": "conflict", "message": text("conflict")}]
+        return result
+
+    if atomic:
+        with transaction.atomic():
+            run_rows()
+            failed = any(r["status"] == "error" for r in results)
+            if failed:
+                transaction.set_rollback(True)
+        if failed:
+            for r in results:
+                if r["status"] != "error":
+                    r.update(status="rolled_back", id=None, errors=[{"field": None, "code": "rolled_back", "message": text("rolled_back")}])
+    else:
+        run_rows()
+    summary = {s: sum(1 for r in results if r["status"] == s) for s in ("created", "updated", "error", "rolled_back")}
+    body = {"atomic": atomic, **{k: summary[k] for k in ("created", "updated")}, "failed": summary["error"], "rolled_back": summary["rolled_back"], "results": results}
+    status_code = 422 if atomic and summary["error"] else 200
+    return status_code, body

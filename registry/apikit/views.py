@@ -1,0 +1,58 @@
+"""The base of every API view (HackSoft style: one class per endpoint, calling selectors and services)."""
+
+from __future__ import annotations
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters, generics, status
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from . import etags
+from .auth import ApiKeyAuthentication, Caller, ScopePermission, SessionAuthentication, caller_of
+from .errors import exception_handler
+from .pagination import ApiCursorPagination
+from .schema import ApiAutoSchema
+from .throttles import THROTTLES
+
+
+class ApiView(generics.GenericAPIView):
+    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
+    permission_classes = [ScopePermission]
+    throttle_classes = THROTTLES
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+    schema = ApiAutoSchema()
+    pagination_class = ApiCursorPagination
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = ["updated_at", "created_at", "id"]
+    read_scope: str | None = None
+    write_scope: str | None = None
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    @property
+    def caller(self) -> Caller:
+        return caller_of(self.request)
+
+    def record_response(self, obj, data, *, status_code=status.HTTP_200_OK, headers=None) -> Response:
+        """A single record with its ETag; 304 when the client already has this version."""
+        tag = etags.etag_of(obj)
+        if status_code == status.HTTP_200_OK and self.request.method == "GET" and etags.not_modified(self.request, tag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return Response(data, status=status_code, headers={"ETag": tag, **(headers or {})})
+
+
+class ListView(ApiView):
+    """A filtered, paginated list: ``get_queryset`` calls a selector; ``render_row`` is the output serializer."""
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.paginator is None:
+            return Response(self.render_rows(queryset))
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.render_rows(page))
+
+    def render_rows(self, rows):
+        return self.get_serializer(rows, many=True).data
