@@ -121,6 +121,7 @@ def notify(*, recipient, kind: str, title: str, body: str, link: str = "", paylo
     Writes the Notification and one outbox row per enabled sending channel, and enqueues the sending when the
     surrounding transaction commits (a rolled-back change sends nothing). A second call with the same
     ``dedupe_key`` returns the first notification and sends nothing. Returns None for an inactive recipient.
+    The returned notification's ``is_new`` tells whether this call created it.
     """
     errors = _validate(kind=kind, title=title, dedupe_key=dedupe_key, link=link, payload=payload)
     if recipient is None or not getattr(recipient, "pk", None):
@@ -130,6 +131,7 @@ def notify(*, recipient, kind: str, title: str, body: str, link: str = "", paylo
         return None
     existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
+        existing.is_new = False
         return existing
     channels = selectors.enabled_channels(user=recipient, kind=kind)
     try:
@@ -140,7 +142,10 @@ def notify(*, recipient, kind: str, title: str, body: str, link: str = "", paylo
             )
     except IntegrityError:
         # a concurrent notify() with the same key won the race
-        return Notification.objects.get(dedupe_key=dedupe_key)
+        existing = Notification.objects.get(dedupe_key=dedupe_key)
+        existing.is_new = False
+        return existing
+    notification.is_new = True
     rows = Delivery.objects.bulk_create(_deliveries_for(notification, channels))
     ids = [row.pk for row in rows]
     if ids:
@@ -180,7 +185,8 @@ def notify_many(*, recipients: Iterable, kind: str, title: str, body: str, link:
             notifications = Notification.objects.bulk_create(notifications, batch_size=1000)
     except IntegrityError:
         # someone notified part of the same audience concurrently: fall back to one by one (each idempotent)
-        return [n for pk in todo if (n := notify(recipient=users[pk], kind=kind, title=title, body=body, link=link, payload=payload, dedupe_key=keys[pk]))]
+        return [n for pk in todo if (n := notify(recipient=users[pk], kind=kind, title=title, body=body, link=link, payload=payload,
+                                                 dedupe_key=keys[pk])) and n.is_new]
     if notifications and notifications[0].pk is None:  # a backend that does not return ids (not PostgreSQL/SQLite)
         notifications = list(Notification.objects.filter(dedupe_key__in=[keys[pk] for pk in todo]))
     deliveries = []

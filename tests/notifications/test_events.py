@@ -91,8 +91,8 @@ def test_expiring_demand_job(org_member, factory, django_capture_on_commit_callb
     soon = factory.demand(organisation=org, status=Status.PUBLISHED, period_end=today + dt.timedelta(days=2))
     factory.demand(organisation=org, status=Status.PUBLISHED, title="远期需求", period_end=today + dt.timedelta(days=60))
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs.expiries(today=today) == {"demands": 1, "talent_cards": 0}
-        assert jobs.expiries(today=today) == {"demands": 0, "talent_cards": 0}  # once per demand and end date
+        assert jobs.expiries(today=today) == {"demands": 1}
+        assert jobs.expiries(today=today) == {"demands": 0}  # once per demand and end date
     n = Notification.objects.get()
     assert n.kind == Kind.DEMAND_EXPIRING and n.payload["demand_id"] == soon.pk and "2天" in n.body
 
@@ -110,8 +110,8 @@ def test_weekly_digest_only_for_experts_who_opted_in(factory, person_user, djang
     services.preference_set(user=opted, kind=Kind.WEEKLY_DIGEST, channel=Channel.EMAIL, enabled=True)
     services.preference_set(user=opted, kind=Kind.WEEKLY_DIGEST, channel=Channel.IN_APP, enabled=True)
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs.weekly_digest() == {"sent": 1, "nothing_new": 0}
-        assert jobs.weekly_digest() == {"sent": 1, "nothing_new": 0}  # same week: the dedupe key holds it to one
+        assert jobs.weekly_digest() == {"sent": 1, "already_sent": 0, "nothing_new": 0}
+        assert jobs.weekly_digest() == {"sent": 0, "already_sent": 1, "nothing_new": 0}  # same week: the dedupe key holds it to one
     n = Notification.objects.get()
     assert n.recipient == opted and n.payload["demand_ids"] == [demand.pk] and "农业需求" not in n.body
     assert [m.to for m in mail.outbox] == [[opted.email]]
