@@ -63,7 +63,7 @@ def demand_status_changed(*, demand, status: str, status_label: str, changed_at:
             "period_start": demand.period_start.isoformat(), "period_end": demand.period_end.isoformat(),
             "changed_at": changed_at.isoformat(),
         })
-    return len(sent)
+    return sent
 
 
 RECORD_NAMES = {"expert": "专家人才库", "graduate": "高校毕业生信息库", "highleveltalent": "高层次人才库"}
@@ -93,11 +93,11 @@ def demand_expiring(*, demand, days_left: int) -> int:
     if demand.created_by_id:
         recipients.add(demand.created_by)
     end = demand.expires_at or demand.period_end
-    return len(notify_many(
+    return notify_many(
         recipients=_users(recipients), kind=Kind.DEMAND_EXPIRING, title=f"您的需求“{demand.title}”将于{end:%Y年%m月%d日}到期",
         body=f"距到期还有{days_left}天。如需延长，请修改结束日期。", link=link_to("demand-detail", demand.pk),
         payload={"demand_id": demand.pk, "ends": end.isoformat()}, dedupe_key=f"demand_expiring:{demand.pk}:{end.isoformat()}",
-    ))
+    )
 
 
 def weekly_digest(*, user, demands, week: str) -> bool:
@@ -127,16 +127,16 @@ def invitation_answered(*, invitation_id: int, recipients, expert_name: str, dem
     kind = Kind.INVITATION_ACCEPTED if accepted else Kind.INVITATION_DECLINED
     verb = "接受" if accepted else "谢绝"
     body = "请尽快与专家确定合作安排。" if accepted else (f"谢绝原因：{reason}" if reason else "您可以邀请其他推荐专家。")
-    return len(notify_many(recipients=_users(recipients), kind=kind, title=f"{expert_name}已{verb}“{demand_title}”的邀请", body=body,
-                           link=link, payload={"invitation_id": invitation_id, "accepted": accepted}, dedupe_key=f"invitation:{invitation_id}:{kind}"))
+    return notify_many(recipients=_users(recipients), kind=kind, title=f"{expert_name}已{verb}“{demand_title}”的邀请", body=body,
+                           link=link, payload={"invitation_id": invitation_id, "accepted": accepted}, dedupe_key=f"invitation:{invitation_id}:{kind}")
 
 
 def engagement_changed(*, engagement_id: int, recipients, demand_title: str, started: bool, link: str = "") -> int:
     """HOOK: an engagement started or completed → the expert and the organisation's members."""
     kind = Kind.ENGAGEMENT_STARTED if started else Kind.ENGAGEMENT_COMPLETED
     title = f"“{demand_title}”合作已{'开始' if started else '完成'}"
-    return len(notify_many(recipients=_users(recipients), kind=kind, title=title, body="", link=link,
-                           payload={"engagement_id": engagement_id}, dedupe_key=f"engagement:{engagement_id}:{kind}"))
+    return notify_many(recipients=_users(recipients), kind=kind, title=title, body="", link=link,
+                           payload={"engagement_id": engagement_id}, dedupe_key=f"engagement:{engagement_id}:{kind}")
 
 
 def rating_requested(*, engagement_id: int, recipient, counterpart_name: str, demand_title: str, link: str = "") -> bool:

@@ -154,17 +154,17 @@ def notify(*, recipient, kind: str, title: str, body: str, link: str = "", paylo
 
 
 @transaction.atomic
-def notify_many(*, recipients: Iterable, kind: str, title: str, body: str, link: str = "", payload: dict | None = None, dedupe_key: str) -> list[Notification]:
+def notify_many(*, recipients: Iterable, kind: str, title: str, body: str, link: str = "", payload: dict | None = None, dedupe_key: str) -> int:
     """The same event to many people (a fan-out): one notification each, keyed ``{dedupe_key}:{user id}``.
 
-    Rows are written in bulk and the sending is enqueued in batches of BATCH_SIZE after commit. Recipients who
-    already had this notification, and inactive ones, are left out of the result.
+    Rows are written in bulk and the sending is enqueued in batches of BATCH_SIZE after commit. Returns the number of
+    new notifications (recipients who already had this one, and inactive ones, are left out).
     """
     errors = _validate(kind=kind, title=title, dedupe_key=dedupe_key, link=link, payload=payload)
     errors.raise_if_any()
     users = {u.pk: u for u in recipients if u is not None and u.is_active}
     if not users:
-        return []
+        return 0
     keys = {pk: f"{dedupe_key}:{pk}" for pk in users}
     if len(max(keys.values(), key=len)) > 200:
         raise ValidationError({"dedupe_key": [ValidationError("去重键过长", code="max_length")]})
@@ -173,32 +173,63 @@ def notify_many(*, recipients: Iterable, kind: str, title: str, body: str, link:
     stored: dict[int, dict[tuple[str, str], bool]] = {}
     for pref in NotificationPreference.objects.filter(user_id__in=todo, kind=kind):
         stored.setdefault(pref.user_id, {})[(pref.kind, pref.channel)] = pref.enabled
-    now = timezone.now()
     channels = {pk: selectors.enabled_channels(user=users[pk], kind=kind, stored=stored.get(pk, {})) for pk in todo}
-    notifications = [
-        Notification(recipient=users[pk], kind=kind, title=title.strip(), body=body or "", link=link or "", payload=payload or {},
-                     in_inbox=Channel.IN_APP in channels[pk], dedupe_key=keys[pk], created=now)
-        for pk in todo
-    ]
+    emails = {pk: users[pk].email for pk in todo if Channel.EMAIL in channels[pk] and users[pk].email}
     try:
         with transaction.atomic():
-            notifications = Notification.objects.bulk_create(notifications, batch_size=1000)
+            insert = _insert_fan_out_pg if connection.vendor == "postgresql" else _insert_fan_out_orm
+            ids = insert(kind=kind, title=title.strip(), body=body or "", link=link or "", payload=payload or {}, dedupe_key=dedupe_key,
+                         users=users, todo=todo, channels=channels, emails=emails)
     except IntegrityError:
         # someone notified part of the same audience concurrently: fall back to one by one (each idempotent)
-        return [n for pk in todo if (n := notify(recipient=users[pk], kind=kind, title=title, body=body, link=link, payload=payload,
-                                                 dedupe_key=keys[pk])) and n.is_new]
-    if notifications and notifications[0].pk is None:  # a backend that does not return ids (not PostgreSQL/SQLite)
-        notifications = list(Notification.objects.filter(dedupe_key__in=[keys[pk] for pk in todo]))
-    deliveries = []
-    for n in notifications:
-        n.recipient = users[n.recipient_id]
-        deliveries.extend(_deliveries_for(n, channels[n.recipient_id]))
-    rows = Delivery.objects.bulk_create(deliveries, batch_size=1000)
-    ids = [row.pk for row in rows] if rows and rows[0].pk else list(
-        Delivery.objects.filter(notification__in=notifications).values_list("pk", flat=True))
+        return sum(1 for pk in todo if (n := notify(recipient=users[pk], kind=kind, title=title, body=body, link=link, payload=payload,
+                                                    dedupe_key=keys[pk])) and n.is_new)
     if ids:
         transaction.on_commit(lambda: _enqueue_deliveries(ids))
-    return notifications
+    return len(todo)
+
+
+def _insert_fan_out_orm(*, kind, title, body, link, payload, dedupe_key, users, todo, channels, emails) -> list[int]:
+    now = timezone.now()
+    notifications = Notification.objects.bulk_create([
+        Notification(recipient=users[pk], kind=kind, title=title, body=body, link=link, payload=payload,
+                     in_inbox=Channel.IN_APP in channels[pk], dedupe_key=f"{dedupe_key}:{pk}", created=now)
+        for pk in todo
+    ], batch_size=1000)
+    if notifications and notifications[0].pk is None:  # a backend that does not return ids
+        notifications = list(Notification.objects.filter(dedupe_key__in=[f"{dedupe_key}:{pk}" for pk in todo]))
+    rows = Delivery.objects.bulk_create([
+        Delivery(notification=n, channel=Channel.EMAIL, address=emails[n.recipient_id], next_attempt_at=now)
+        for n in notifications if n.recipient_id in emails
+    ], batch_size=1000)
+    if rows and rows[0].pk is None:
+        return list(Delivery.objects.filter(notification__in=notifications).values_list("pk", flat=True))
+    return [row.pk for row in rows]
+
+
+def _insert_fan_out_pg(*, kind, title, body, link, payload, dedupe_key, users, todo, channels, emails) -> list[int]:
+    """PostgreSQL: the fan-out's rows differ only in recipient, so two INSERT … SELECT FROM unnest(arrays) write them
+    (10,000 notifications in well under a second, where per-row ORM inserts took seconds of CPU)."""
+    qn = connection.ops.quote_name
+    now = timezone.now()
+    notification_table, delivery_table = qn(Notification._meta.db_table), qn(Delivery._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {notification_table} (recipient_id, kind, title, body, link, payload, created, read_at, in_inbox, dedupe_key) "
+            f"SELECT u.rid, %s, %s, %s, %s, %s::jsonb, %s, NULL, u.inbox, %s || u.rid::text "
+            f"FROM unnest(%s::bigint[], %s::boolean[]) AS u(rid, inbox) RETURNING id, recipient_id",
+            [kind, title, body, link, json.dumps(payload), now, f"{dedupe_key}:", todo, [Channel.IN_APP in channels[pk] for pk in todo]],
+        )
+        created = cursor.fetchall()
+        mailed = [(nid, emails[rid]) for nid, rid in created if rid in emails]
+        if not mailed:
+            return []
+        cursor.execute(
+            f"INSERT INTO {delivery_table} (notification_id, channel, address, status, attempts, last_error, next_attempt_at, created, sent_at) "
+            f"SELECT u.nid, %s, u.address, %s, 0, '', %s, %s, NULL FROM unnest(%s::bigint[], %s::text[]) AS u(nid, address) RETURNING id",
+            [Channel.EMAIL, OutboxStatus.PENDING, now, now, [m[0] for m in mailed], [m[1] for m in mailed]],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 # --- inbox -----------------------------------------------------------------------------------------
