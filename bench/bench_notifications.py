@@ -40,6 +40,15 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def ensure_database(url: str) -> None:
     import psycopg
     from urllib.parse import urlsplit
@@ -122,6 +131,7 @@ def main(argv=None) -> int:
                 break
             time.sleep(0.2)
         time.sleep(1.0)  # let any duplicate show up before counting
+        worker_cpu = sum(_cpu_seconds(w.process.pid) for w in workers)
     finally:
         for worker in workers:
             worker.stop()
@@ -140,6 +150,7 @@ def main(argv=None) -> int:
         "recipients": n, "workers": args.workers, "pool": args.pool, "concurrency": args.concurrency, "latency_ms": args.latency_ms,
         "worker_startup_s": round(startup, 2), "fan_out_write_s": round(t_commit - t_start, 2), "enqueue_s": round(t_enqueued - t_commit, 2),
         "commit_to_last_delivery_s": round(end_to_end, 2), "start_to_last_delivery_s": round(end_to_end + t_commit - t_start, 2), "throughput_per_s": round(n / end_to_end, 1) if delays else 0,
+        "worker_cpu_s": round(worker_cpu, 2), "worker_cpu_ms_per_message": round(worker_cpu / n * 1000, 2),
         "delivered": len(delays), "lost": lost, "duplicated": duplicated,
         "delay_p50_s": round(percentile(delays, 50), 2), "delay_p90_s": round(percentile(delays, 90), 2),
         "delay_p99_s": round(percentile(delays, 99), 2), "delay_max_s": round(end_to_end, 2),

@@ -309,8 +309,18 @@ def _claim_sql(model) -> tuple[str, list]:
 def _claim(model, pk: int):
     """The pending row, locked for this transaction; None if it is sent/failed/dead, or being sent by another worker
     (SKIP LOCKED: a duplicate task returns at once instead of waiting for the first to finish)."""
-    sql, _ = _claim_sql(model)
-    return next(iter(model.objects.raw(sql, [int(pk), OutboxStatus.PENDING])), None)
+    sql, names = _claim_sql(model)
+    params = [int(pk), OutboxStatus.PENDING]
+    if connection.vendor != "postgresql":  # other backends need Django's value converters (e.g. SQLite datetimes)
+        return next(iter(model.objects.raw(sql, params)), None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        values = cursor.fetchone()
+    if values is None:
+        return None
+    fields = model._meta.concrete_fields
+    return model.from_db(connection.alias, names, [f.from_db_value(v, None, connection) if v is not None and hasattr(f, "from_db_value") else v
+                                                   for f, v in zip(fields, values)])
 
 
 def _store(row, fields: list[str]) -> None:
