@@ -64,9 +64,10 @@ class Worker:
         self.process.wait(timeout=10)
         self._log.close()
 
-    def stop(self, timeout: float = 15) -> None:
+    def stop(self, timeout: float = 15, *, warm: bool = False) -> None:
+        """SIGQUIT (cold shutdown: unacknowledged messages stay in Redis for redelivery), or SIGTERM to finish running tasks."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGTERM if warm else signal.SIGQUIT)
             try:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
