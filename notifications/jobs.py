@@ -61,17 +61,20 @@ def application_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
 
 
 def _recommended_demands(expert, *, since: dt.datetime) -> list:
-    """The matching app's recommendations when it offers them; else published demand of the past week in the
-    expert's industries (same GB/T 4754 大类) and in the Hebei cities the expert serves."""
-    try:
-        from matching import selectors as matching_selectors  # noqa: PLC0415 — optional until the matching branch lands
-    except ImportError:
-        matching_selectors = None
-    recommend = getattr(matching_selectors, "recommended_demands_for_expert", None)
-    if recommend is not None:
-        return list(recommend(expert=expert, since=since)[:DIGEST_MAX])
-
+    """New demand for the expert's digest: the matching engine's recommendations (``matching.services.
+    recommend_demands_for_expert``, unsaved) published since ``since`` when the matching app offers them; else
+    published demand of the period in the expert's industries (same GB/T 4754 大类) and in the Hebei cities they serve."""
     from registry.selectors import published_demands
+
+    try:
+        from matching import services as matching_services  # optional until the matching branch lands
+    except ImportError:
+        matching_services = None
+    recommend = getattr(matching_services, "recommend_demands_for_expert", None)
+    if recommend is not None:
+        ranked = [r.demand_id for r in recommend(expert=expert, k=DIGEST_MAX * 5, record=False)]
+        fresh = {d.pk: d for d in published_demands().filter(pk__in=ranked, published_at__gte=since)}
+        return [fresh[pk] for pk in ranked if pk in fresh][:DIGEST_MAX]
 
     qs = published_demands().filter(published_at__gte=since)
     prefixes = {"/".join(i.path.split("/")[:2]) for i in expert.industries.all()}
@@ -109,9 +112,10 @@ def weekly_digest(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def nightly_rematch() -> dict[str, int]:
-    """HOOK: refresh the matching index/recommendations overnight, if the matching app offers ``rematch_all``."""
+    """HOOK: the nightly re-matching. Calls ``matching.services.rematch_all()`` once the matching app offers it
+    (refresh the index and the stored recommendations); until then it only logs."""
     try:
-        from matching import services as matching_services  # noqa: PLC0415
+        from matching import services as matching_services  # optional until the matching branch lands
     except ImportError:
         matching_services = None
     rematch = getattr(matching_services, "rematch_all", None)

@@ -131,3 +131,46 @@ def test_hooks_for_other_apps(person_user, django_capture_on_commit_callbacks):
     assert "1. 职称证书扫描件\n2. 社保缴纳证明" in correction.body and correction.payload["missing"] == ["职称证书扫描件", "社保缴纳证明"]
     assert Notification.objects.get(kind=Kind.APPLICATION_DUE).recipient == staff
     assert Notification.objects.count() == 4 and len(mail.outbox) == 4
+
+
+def test_weekly_digest_uses_the_matching_engine_when_present(factory, person_user, monkeypatch, django_capture_on_commit_callbacks):
+    import sys
+    import types
+
+    org = factory.organisation()
+    old = factory.demand(organisation=org, status=Status.PUBLISHED, title="上月需求")
+    best = factory.demand(organisation=org, status=Status.PUBLISHED, title="最匹配的需求", industry="0111")
+    second = factory.demand(organisation=org, status=Status.PUBLISHED, title="次匹配的需求")
+    type(best).objects.filter(pk__in=[best.pk, second.pk]).update(published_at=timezone.now())
+    type(best).objects.filter(pk=old.pk).update(published_at=timezone.now() - dt.timedelta(days=30))
+    user = person_user()
+    expert = factory.expert()
+    expert.person.user = user
+    expert.person.save()
+    services.preference_set(user=user, kind=Kind.WEEKLY_DIGEST, channel=Channel.IN_APP, enabled=True)
+    ranked = [old.pk, best.pk, second.pk]
+    fake = types.ModuleType("matching.services")
+    fake.recommend_demands_for_expert = lambda *, expert, k, record: [types.SimpleNamespace(demand_id=pk) for pk in ranked]
+    monkeypatch.setitem(sys.modules, "matching.services", fake)
+    monkeypatch.setattr(sys.modules["matching"], "services", fake, raising=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.weekly_digest()["sent"] == 1
+    n = Notification.objects.get(recipient=user)
+    assert n.payload["demand_ids"] == [best.pk, second.pk]  # the engine's order, only demand new this week
+
+
+def test_matching_hooks(person_user, django_capture_on_commit_callbacks):
+    expert_user, org_a, org_b = person_user(), person_user(), person_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert events.invitation_answered(invitation_id=3, recipients=[org_a, org_b], expert_name="张教授", demand_title="芯片封装",
+                                          accepted=False, reason="时间冲突") == 2
+        assert events.invitation_answered(invitation_id=3, recipients=[org_a, org_b], expert_name="张教授", demand_title="芯片封装",
+                                          accepted=False) == 0  # the same answer again
+        assert events.engagement_changed(engagement_id=8, recipients=[expert_user, org_a], demand_title="芯片封装", started=True) == 2
+        assert events.engagement_changed(engagement_id=8, recipients=[expert_user, org_a], demand_title="芯片封装", started=False) == 2
+        assert events.rating_requested(engagement_id=8, recipient=expert_user, counterpart_name="保定某公司", demand_title="芯片封装")
+    declined = Notification.objects.filter(kind=Kind.INVITATION_DECLINED)
+    assert declined.count() == 2 and "时间冲突" in declined.first().body
+    assert set(Notification.objects.filter(recipient=expert_user).values_list("kind", flat=True)) == {
+        Kind.ENGAGEMENT_STARTED, Kind.ENGAGEMENT_COMPLETED, Kind.RATING_REQUESTED}
+    assert len(mail.outbox) == 7
