@@ -23,6 +23,13 @@ def link_to(name: str, *args) -> str:
         return ""
 
 
+def absolute(path: str) -> str:
+    """A site path as a full URL (for text read outside the site, e.g. an e-mail body)."""
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + path if path.startswith("/") else path
+
+
 def _new(notification) -> bool:
     """True if notify() wrote a new notification (False for a repeat of the same event, or an inactive recipient)."""
     return bool(notification is not None and notification.is_new)
@@ -54,7 +61,7 @@ def demand_status_changed(*, demand, status: str, status_label: str, changed_at:
     }.get(kind, f"需求当前状态：{status_label}。")
     key = f"demand:{demand.pk}:{status}:{int(changed_at.timestamp())}"
     payload = {"demand_id": demand.pk, "status": status}
-    sent = notify_many(recipients=_users(recipients), kind=kind, title=title, body=body, link=link_to("demand-detail", demand.pk),
+    sent = notify_many(recipients=_users(recipients), kind=kind, title=title, body=body, link=link_to("portal:demand_manage", demand.pk),
                        payload=payload, dedupe_key=key)
     if kind in (Kind.DEMAND_PUBLISHED, Kind.DEMAND_EXPIRED):
         webhook_publish(event=kind, event_key=key, payload={
@@ -82,7 +89,9 @@ def person_record_status_changed(*, record, status: str, status_label: str, chan
         kind, title = Kind.RECORD_STATUS, f"您在{name}的登记状态变更为：{status_label}"
         body = "如为退回修改，请根据审核意见完善后重新提交。" if status == "draft" else f"当前状态：{status_label}。"
     key = f"{record._meta.label_lower}:{record.pk}:{status}:{int(changed_at.timestamp())}:{user.pk}"
-    return int(_new(notify(recipient=user, kind=kind, title=title, body=body, payload={"record": record._meta.model_name, "id": record.pk, "status": status},
+    profile = {"expert": "portal:expert_profile", "graduate": "portal:graduate_profile", "highleveltalent": "portal:talent_home"}.get(record._meta.model_name)
+    return int(_new(notify(recipient=user, kind=kind, title=title, body=body, link=link_to(profile) if profile else "",
+                           payload={"record": record._meta.model_name, "id": record.pk, "status": status},
                       dedupe_key=key)))
 
 
@@ -95,7 +104,7 @@ def demand_expiring(*, demand, days_left: int) -> int:
     end = demand.expires_at or demand.period_end
     return notify_many(
         recipients=_users(recipients), kind=Kind.DEMAND_EXPIRING, title=f"您的需求“{demand.title}”将于{end:%Y年%m月%d日}到期",
-        body=f"距到期还有{days_left}天。如需延长，请修改结束日期。", link=link_to("demand-detail", demand.pk),
+        body=f"距到期还有{days_left}天。如需延长，请修改结束日期。", link=link_to("portal:demand_manage", demand.pk),
         payload={"demand_id": demand.pk, "ends": end.isoformat()}, dedupe_key=f"demand_expiring:{demand.pk}:{end.isoformat()}",
     )
 
@@ -104,10 +113,10 @@ def weekly_digest(*, user, demands, week: str) -> bool:
     """The week's recommended demands for an expert who opted in."""
     if not demands:
         return False
-    lines = [f"· {d.title}（{d.city.name}，{d.organisation.name}）" for d in demands]
+    lines = [f"· {d.title}（{d.city.name}，{d.organisation.name}） {absolute(link_to('portal:demand_detail', d.pk))}" for d in demands]
     return _new(notify(
         recipient=user, kind=Kind.WEEKLY_DIGEST, title=f"本周为您推荐{len(demands)}条河北人才需求",
-        body="\n".join(lines), link=link_to("demand-list"), payload={"demand_ids": [d.pk for d in demands], "week": week},
+        body="\n".join(lines), link=link_to("portal:demand_catalogue"), payload={"demand_ids": [d.pk for d in demands], "week": week},
         dedupe_key=f"weekly_digest:{user.pk}:{week}",
     ))
 

@@ -55,7 +55,7 @@ def application_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
             continue
         if events.application_deadline(application_id=row["application_id"], handler=row["handler"], item_name=row["item_name"],
                                        due=row["due"], overdue=row["overdue"],
-                                       link=events.link_to("services:application-detail", row["application_id"])):
+                                       link=events.link_to("portal:staff_application", row["application_id"])):
             counts["overdue" if row["overdue"] else "due"] += 1
     return counts
 

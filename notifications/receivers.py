@@ -94,7 +94,7 @@ def on_application_status_changed(sender, application, action="", from_status=""
     return events.application_status_changed(
         application_id=application.pk, recipient=application.applicant, item_name=application.version.name, status=status,
         status_label=workflow.LABELS.get(status, status), changed_at=timezone.now(), missing=missing,
-        link=events.link_to("services:application-detail", application.pk),
+        link=events.link_to("portal:application_detail", application.pk),
     )
 
 
@@ -104,7 +104,7 @@ def on_talent_card_expiring(sender, card, days_left=None, **kwargs):
     if user is None:
         return False
     return events.talent_card_expiring(card_id=card.pk, recipient=user, expires_on=card.valid_until, days_left=days_left,
-                                       link=events.link_to("services:talent-card-detail", card.pk))
+                                       link=events.link_to("portal:talent_card"))
 
 
 _connect_services()

@@ -35,6 +35,7 @@ def test_demand_published_reaches_its_organisation_and_partners(org_member, fact
         registry_services.record_transition(actor=staff_he, record=demand, to=Status.PUBLISHED)
     n = Notification.objects.get(recipient=member)
     assert n.kind == Kind.DEMAND_PUBLISHED and "芯片封装良率提升" in n.title and n.payload == {"demand_id": demand.pk, "status": "published"}
+    assert n.link == f"/portal/demands/{demand.pk}/"
     assert not Notification.objects.filter(recipient=outsider).exists()
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert len(server.accepted) == 1 and WebhookDelivery.objects.get().payload["demand_id"] == demand.pk
@@ -97,7 +98,11 @@ def test_expiring_demand_job(org_member, factory, django_capture_on_commit_callb
     assert n.kind == Kind.DEMAND_EXPIRING and n.payload["demand_id"] == soon.pk and "2天" in n.body
 
 
-def test_weekly_digest_only_for_experts_who_opted_in(factory, person_user, django_capture_on_commit_callbacks):
+def test_weekly_digest_only_for_experts_who_opted_in(factory, person_user, monkeypatch, django_capture_on_commit_callbacks):
+    """Without the matching engine: published demand of the week in the expert's industries (same 大类)."""
+    import matching.services
+
+    monkeypatch.delattr(matching.services, "recommend_demands_for_expert")
     org = factory.organisation()
     demand = factory.demand(organisation=org, status=Status.PUBLISHED, industry="3912")
     other = factory.demand(organisation=org, status=Status.PUBLISHED, title="农业需求", industry="0111")
@@ -114,6 +119,7 @@ def test_weekly_digest_only_for_experts_who_opted_in(factory, person_user, djang
         assert jobs.weekly_digest() == {"sent": 0, "already_sent": 1, "nothing_new": 0}  # same week: the dedupe key holds it to one
     n = Notification.objects.get()
     assert n.recipient == opted and n.payload["demand_ids"] == [demand.pk] and "农业需求" not in n.body
+    assert f"http://127.0.0.1:8000/demands/{demand.pk}/" in n.body
     assert [m.to for m in mail.outbox] == [[opted.email]]
 
 
@@ -174,3 +180,20 @@ def test_matching_hooks(person_user, django_capture_on_commit_callbacks):
     assert set(Notification.objects.filter(recipient=expert_user).values_list("kind", flat=True)) == {
         Kind.ENGAGEMENT_STARTED, Kind.ENGAGEMENT_COMPLETED, Kind.RATING_REQUESTED}
     assert len(mail.outbox) == 7
+
+
+def test_weekly_digest_with_the_real_matching_engine(factory, person_user, django_capture_on_commit_callbacks):
+    org = factory.organisation()
+    demand = factory.demand(organisation=org, status=Status.PUBLISHED)
+    type(demand).objects.filter(pk=demand.pk).update(published_at=timezone.now())
+    user = person_user()
+    expert = factory.expert(industries=["3973"], disciplines=["F04"], skills=["封装", "集成电路"])
+    expert.person.user = user
+    expert.person.save()
+    services.preference_set(user=user, kind=Kind.WEEKLY_DIGEST, channel=Channel.EMAIL, enabled=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = jobs.weekly_digest()
+    assert counts["sent"] == 1, counts
+    n = Notification.objects.get(recipient=user, kind=Kind.WEEKLY_DIGEST)
+    assert demand.pk in n.payload["demand_ids"] and not n.in_inbox  # e-mail only: in-app stays off (opt-in per channel)
+    assert [m.to for m in mail.outbox] == [[user.email]]
