@@ -267,10 +267,6 @@ def preference_set(*, user, kind: str, channel: str, enabled: bool) -> Notificat
 # --- sending: e-mail -------------------------------------------------------------------------------
 
 
-def _retry_at(row, now) -> float:
-    return policy.backoff_seconds(row.attempts, base=settings.NOTIFICATIONS_BACKOFF_BASE, cap=settings.NOTIFICATIONS_BACKOFF_MAX)
-
-
 def _record_failure(row, exc_text: str, *, transient: bool, now, retry_after: float | None = None) -> Outcome:
     """The row after a failed attempt (attempts already counted): pending with a next attempt, failed, or dead."""
     row.last_error = exc_text[:2000]
@@ -283,7 +279,7 @@ def _record_failure(row, exc_text: str, *, transient: bool, now, retry_after: fl
         row.next_attempt_at = None
         log.error("%s #%s is dead after %d attempts: %s", type(row).__name__, row.pk, row.attempts, row.last_error[:200])
         return Outcome(OutboxStatus.DEAD, detail=row.last_error)
-    delay = _retry_at(row, now)
+    delay = policy.backoff_seconds(row.attempts, base=settings.NOTIFICATIONS_BACKOFF_BASE, cap=settings.NOTIFICATIONS_BACKOFF_MAX)
     if retry_after is not None:
         delay = min(max(delay, retry_after), settings.NOTIFICATIONS_BACKOFF_MAX)
     row.next_attempt_at = now + timedelta(seconds=delay)
