@@ -50,8 +50,9 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def ensure_database(url: str) -> None:
-    import psycopg
     from urllib.parse import urlsplit
+
+    import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")

@@ -316,7 +316,7 @@ def _claim(model, pk: int):
         return None
     fields = model._meta.concrete_fields
     return model.from_db(connection.alias, names, [f.from_db_value(v, None, connection) if v is not None and hasattr(f, "from_db_value") else v
-                                                   for f, v in zip(fields, values)])
+                                                   for f, v in zip(fields, values, strict=True)])
 
 
 def _store(row, fields: list[str]) -> None:

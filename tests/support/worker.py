@@ -41,7 +41,7 @@ class Worker:
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
-    def wait_ready(self, timeout: float = 60) -> "Worker":
+    def wait_ready(self, timeout: float = 60) -> Worker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
