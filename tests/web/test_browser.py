@@ -390,6 +390,9 @@ def test_enterprise_invites_recommended_expert_who_accepts_in_inbox(page, factor
     _logout(page)
 
     _login(page, "expert_wang")
+    page.click("#site-nav >> text=通知")  # the invitation also arrives in the notification inbox
+    assert "芯片封装良率提升" in page.locator("#notifications").inner_text()
+    page.screenshot(path=str(shots / "notifications.png"), full_page=True)
     page.click("#site-nav >> text=邀请")
     invitation = page.locator("article", has_text="芯片封装良率提升")
     assert "产线封装良率约92%" in invitation.inner_text()
