@@ -180,6 +180,11 @@ class DivisionGroupDetailApi(ApiView):
 class RecordListApi(ListView):
     input_serializer: type = None  # for POST
     person_records = True
+    m2m_codes: tuple[str, ...] = ()  # relations listed as codes, loaded per page by selectors.attach_m2m_codes
+
+    def render_rows(self, rows):
+        rows = selectors.attach_m2m_codes(list(rows), self.m2m_codes)
+        return super().render_rows(rows)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -490,6 +495,7 @@ class ExpertListApi(RecordListApi):
     serializer_class = s.ExpertOut
     input_serializer = s.ExpertIn
     filterset_class = ExpertFilter
+    m2m_codes = ("disciplines", "industries", "served_cities")
     base_queryset = staticmethod(selectors.experts_for_api)
 
     def create(self, caller, data):
@@ -627,6 +633,7 @@ class GraduateListApi(RecordListApi):
     serializer_class = s.GraduateOut
     input_serializer = s.GraduateIn
     filterset_class = GraduateFilter
+    m2m_codes = ("preferred_cities", "intended_industries", "intended_occupations")
     base_queryset = staticmethod(selectors.graduates_for_api)
 
     def create(self, caller, data):
@@ -711,6 +718,7 @@ class DemandListApi(RecordListApi):
     filterset_class = DemandFilter
     person_records = False
     ordering_fields = ["updated_at", "created_at", "id", "published_at"]
+    m2m_codes = ("disciplines",)
     base_queryset = staticmethod(selectors.demands_for_api)
 
     def create(self, caller, data):

@@ -91,9 +91,9 @@ def codes_under(model, code: str) -> list[str]:
 
 
 def experts_for_api() -> QuerySet[Expert]:
-    return Expert.objects.select_related("person").prefetch_related("disciplines", "industries", "served_cities").defer(
-        "person__id_number", "person__mobile"
-    )
+    """Experts with their person (identifiers deferred: lists never decrypt them); the code lists come from
+    :func:`attach_m2m_codes` (lists) or the relations themselves (one record)."""
+    return Expert.objects.select_related("person").defer("person__id_number", "person__mobile")
 
 
 def talent_for_api() -> QuerySet[HighLevelTalent]:
@@ -101,13 +101,30 @@ def talent_for_api() -> QuerySet[HighLevelTalent]:
 
 
 def graduates_for_api() -> QuerySet[Graduate]:
-    return Graduate.objects.select_related("person").prefetch_related("preferred_cities", "intended_industries", "intended_occupations").defer(
-        "person__id_number", "person__mobile"
-    )
+    return Graduate.objects.select_related("person").defer("person__id_number", "person__mobile")
 
 
 def demands_for_api() -> QuerySet[Demand]:
-    return Demand.objects.select_related("organisation").prefetch_related("disciplines").defer("organisation__contact_phone")
+    return Demand.objects.select_related("organisation").only(*[f.name for f in Demand._meta.concrete_fields], "organisation__name")
+
+
+def attach_m2m_codes(rows: list, names: tuple[str, ...]) -> list:
+    """Set ``row._m2m_codes = {name: [codes]}`` for a page of records: one query per relation over its join
+    table (pairs of ids, no model instances), instead of a prefetch that builds every related object."""
+    if not rows:
+        return rows
+    model = type(rows[0])
+    ids = [r.pk for r in rows]
+    cache = {r.pk: {n: [] for n in names} for r in rows}
+    for name in names:
+        field = model._meta.get_field(name)
+        through = field.remote_field.through
+        src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
+        for owner, code in through.objects.filter(**{f"{src}_id__in": ids}).values_list(f"{src}_id", f"{dst}_id").order_by(f"{dst}_id"):
+            cache[owner][name].append(code)
+    for r in rows:
+        r._m2m_codes = cache[r.pk]
+    return rows
 
 
 def organisations_for_api():
