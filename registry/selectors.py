@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 
 from . import domain
 from .choices import Status
@@ -116,12 +116,16 @@ def attach_m2m_codes(rows: list, names: tuple[str, ...]) -> list:
     model = type(rows[0])
     ids = [r.pk for r in rows]
     cache = {r.pk: {n: [] for n in names} for r in rows}
-    for name in names:
+    parts = []
+    for i, name in enumerate(names):
         field = model._meta.get_field(name)
         through = field.remote_field.through
         src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
-        for owner, code in through.objects.filter(**{f"{src}_id__in": ids}).values_list(f"{src}_id", f"{dst}_id").order_by(f"{dst}_id"):
-            cache[owner][name].append(code)
+        parts.append(through.objects.filter(**{f"{src}_id__in": ids}).annotate(rel=Value(i)).values_list("rel", f"{src}_id", f"{dst}_id").order_by())
+    if parts:
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]  # one round trip for every relation
+        for rel, owner, code in sorted(union):
+            cache[owner][names[rel]].append(code)
     for r in rows:
         r._m2m_codes = cache[r.pk]
     return rows
