@@ -26,6 +26,7 @@ from .apikit.pagination import CodeCursorPagination
 from .apikit.personal import person_fields
 from .apikit.views import ApiView, ListView
 from .choices import Source
+from .filters import division_region
 from .filters import (
     DemandFilter,
     DisciplineFilter,
@@ -74,7 +75,7 @@ def _writer_may_create(caller: Caller) -> None:
 def _region_guard(caller: Caller, code) -> None:
     """The region of a new or moved record must be the caller's (partners and regional staff)."""
     if code and (caller.is_partner or getattr(caller.actor, "is_staff", False)):
-        region = Division.objects.filter(code=str(code).strip()).values_list("region", flat=True).first()
+        region = division_region(str(code).strip())
         if region:  # an unknown code is the service's error to report
             require_region(caller, region)
 

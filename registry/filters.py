@@ -44,6 +44,11 @@ def codes_under(model, value: str) -> list[str]:
     return _cached((model.__name__, value.strip()), lambda: selectors.codes_under(model, value))
 
 
+def division_region(code: str) -> str | None:
+    """The region of a division code (cached), None for an unknown code."""
+    return _cached(("region", code), lambda: Division.objects.filter(code=code).values_list("region", flat=True).first())
+
+
 def _division_codes(value: str) -> list[str]:
     value = value.strip()
 
