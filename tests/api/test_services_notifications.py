@@ -67,3 +67,28 @@ def test_notifications_inbox_and_mark_read(make_user, client):
     r = client.post(f"/api/v1/notifications/{mine.pk}/read/")
     assert r.status_code == 200 and r.json()["read_at"]
     assert client.get("/api/v1/notifications/?unread=true").json()["results"] == []
+
+
+from tests.api.test_permission_matrix import ROLES, as_role, scopes_of  # noqa: E402,F401 (fixture)
+
+ENDPOINTS = {  # name: (method, url, scope)
+    "service-items": ("get", "/api/v1/service-items/", "services:read"),
+    "service-applications": ("get", "/api/v1/service-applications/", "services:read"),
+    "talent-card-verify": ("post", "/api/v1/talent-cards/verify/", "cards:verify"),
+    "notifications": ("get", "/api/v1/notifications/", "notifications:read"),
+}
+MATRIX = [(role, name) for role in ROLES for name in ENDPOINTS]
+
+
+@pytest.mark.parametrize(("role", "endpoint"), MATRIX, ids=["-".join(c) for c in MATRIX])
+def test_matrix_services_and_notifications(role, endpoint, as_role):
+    method, url, scope = ENDPOINTS[endpoint]
+    client = as_role(role)
+    r = client.post(url, {"token": "JJJ0000000000"}, format="json") if method == "post" else client.get(url)
+    if role == "anonymous":
+        want = 401
+    elif role == "member" and scope == "cards:verify":
+        want = 403
+    else:
+        want = 200 if scope in scopes_of(role) else 403
+    assert r.status_code == want, (r.status_code, r.content[:200])
