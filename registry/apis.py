@@ -195,7 +195,7 @@ class RecordListApi(ListView):
         return context
 
     def get_queryset(self):
-        qs = self.base_queryset()
+        qs = selectors.with_m2m_codes(self.base_queryset(), self.m2m_codes)
         if self.person_records and _wants_personal(self.request):
             qs = qs.defer(None).select_related("person")
         return qs
