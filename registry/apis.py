@@ -182,10 +182,20 @@ class RecordListApi(ListView):
     input_serializer: type = None  # for POST
     person_records = True
     m2m_codes: tuple[str, ...] = ()  # relations listed as codes, loaded per page by selectors.attach_m2m_codes
+    list_values: tuple[str, ...] = ()  # when set, pages are read with .values() (no model instances)
 
     def render_rows(self, rows):
-        rows = selectors.attach_m2m_codes(list(rows), self.m2m_codes)
+        rows = list(rows)
+        if rows and isinstance(rows[0], dict):
+            rows = [selectors.Row(r) for r in rows]
+        rows = selectors.attach_m2m_codes(rows, self.m2m_codes, model=self.base_queryset().model)
         return super().render_rows(rows)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.list_values and not (self.person_records and _wants_personal(self.request)):
+            queryset = queryset.values(*self.list_values, *(f"m2m_{n}" for n in self.m2m_codes if f"m2m_{n}" in queryset.query.annotations))
+        return queryset
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -497,6 +507,12 @@ class ExpertListApi(RecordListApi):
     input_serializer = s.ExpertIn
     filterset_class = ExpertFilter
     m2m_codes = ("disciplines", "industries", "served_cities")
+    list_values = (
+        "id", "status", "region", "source", "source_partner", "external_id", "created_at", "updated_at", "person__name", "person__gender",
+        "person__birth_year", "employer_id", "employer_name", "home_division_id", "outside_region", "talent_team", "title_series", "title_level",
+        "position", "skills", "research_areas", "achievements", "sharing_modes", "serves_all_hebei", "max_engagements", "days_per_month",
+        "available_from", "available_until", "rating_avg", "rating_count",
+    )
     base_queryset = staticmethod(selectors.experts_for_api)
 
     def create(self, caller, data):

@@ -128,7 +128,25 @@ def with_m2m_codes(qs: QuerySet, names: tuple[str, ...]) -> QuerySet:
     return qs.annotate(**annotations)
 
 
-def attach_m2m_codes(rows: list, names: tuple[str, ...]) -> list:
+class Row:
+    """A record read with ``.values()`` (no model instance), with attribute access for the serializers:
+    ``person__name`` becomes ``row.person.name``, ``id`` is also ``row.pk``."""
+
+    def __init__(self, data: dict):
+        nested: dict[str, dict] = {}
+        for key, value in data.items():
+            if "__" in key:
+                head, tail = key.split("__", 1)
+                nested.setdefault(head, {})[tail] = value
+            else:
+                setattr(self, key, value)
+        for head, values in nested.items():
+            setattr(self, head, Row(values))
+        if "id" in data:
+            self.pk = data["id"]
+
+
+def attach_m2m_codes(rows: list, names: tuple[str, ...], model=None) -> list:
     """Set ``row._m2m_codes = {name: [codes]}`` for a page of records: from the arrays of :func:`with_m2m_codes`,
     or one query over the join tables (pairs of ids, no model instances) instead of a prefetch that builds every
     related object."""
@@ -138,7 +156,7 @@ def attach_m2m_codes(rows: list, names: tuple[str, ...]) -> list:
         for r in rows:
             r._m2m_codes = {n: list(getattr(r, f"m2m_{n}") or []) for n in names}
         return rows
-    model = type(rows[0])
+    model = model or type(rows[0])
     ids = [r.pk for r in rows]
     cache = {r.pk: {n: [] for n in names} for r in rows}
     parts = []
