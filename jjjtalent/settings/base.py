@@ -233,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "BulkRowStatusEnum": "registry.apikit.schema.BULK_ROW_STATUSES",
         "NotificationKindEnum": "notifications.serializers.NOTIFICATION_KINDS",
         "DemandKindEnum": "registry.apikit.schema.DEMAND_KINDS",
+        "SharingModesEnum": "registry.apikit.schema.SHARING_MODE_CODES",
         "TitleLevelEnum": "registry.apikit.schema.TITLE_LEVEL_CODES",
         "OrganisationStatusTargetEnum": "registry.apikit.schema.ORGANISATION_TARGETS",
     },
