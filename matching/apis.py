@@ -6,6 +6,7 @@ may act for the demand's organisation (its members; staff and partners of its re
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 
 from registry import permissions
 from registry.apikit.bulk import idempotent
-from registry.apikit.errors import Forbidden
+from registry.apikit.errors import Forbidden, text
 from registry.apikit.views import ApiView, ListView
 from registry.models import Demand, Expert, Organisation
 
@@ -112,10 +113,12 @@ class InvitationCreateApi(ApiView):
         data.is_valid(raise_exception=True)
         caller = self.caller
         v = dict(data.validated_data)
-        demand = _demand_for(caller, v.pop("demand"))
-        expert = Expert.objects.filter(pk=v.pop("expert")).first()
-        if expert is None:
-            raise Http404
+        demand_id, expert_id = v.pop("demand"), v.pop("expert")
+        missing = [f for f, model, pk in (("demand", Demand, demand_id), ("expert", Expert, expert_id)) if not model.objects.filter(pk=pk).exists()]
+        if missing:  # ids in a body that name nothing are the body's error (422), not a missing resource (404)
+            raise DjangoValidationError({f: [DjangoValidationError(text("unknown_record"), code="unknown_record")] for f in missing})
+        demand = _demand_for(caller, demand_id)
+        expert = Expert.objects.get(pk=expert_id)
 
         def run():
             with transaction.atomic():

@@ -50,3 +50,10 @@ def test_inviting_to_an_unpublished_demand_is_refused_with_the_services_error(fa
     r = he.post("/api/v1/invitations/", {"demand": demand.pk, "expert": expert.pk}, format="json")
     assert r.status_code == 422
     assert r.json()["errors"][0]["code"] == "demand_not_published"
+
+
+def test_unknown_ids_in_an_invitation_are_422(make_key, partner_client):
+    he = partner_client(make_key(scopes=["matching:write"], region="13"), lang="en")
+    r = he.post("/api/v1/invitations/", {"demand": 999999, "expert": 999998}, format="json")
+    assert r.status_code == 422
+    assert {(e["field"], e["message"]) for e in r.json()["errors"]} == {("demand", "No record with this id"), ("expert", "No record with this id")}
