@@ -23,7 +23,21 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def partner_key(make_key, factory, settings):
+def _keep_test_connection():
+    """The raw WSGI handler closes database connections at the end of each request (Django's test client turns
+    that off): inside the test's transaction that would close it under the test on PostgreSQL."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def partner_key(make_key, factory, settings, _keep_test_connection):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"partner": "100000/min", "user": "100000/min", "anon": "100000/min"}}
     factory.expert()
     factory.demand()
