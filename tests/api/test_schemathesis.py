@@ -24,8 +24,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture
 def _keep_test_connection():
-    """The raw WSGI handler closes database connections at the end of each request (Django's test client turns
-    that off): inside the test's transaction that would close it under the test on PostgreSQL."""
+    """Calling the WSGI app directly fires request_started/finished, whose close_old_connections would close the
+    test's transaction-bound connection on PostgreSQL; Django's own test client disconnects it the same way."""
     from django.core import signals
     from django.db import close_old_connections
 
@@ -37,7 +37,7 @@ def _keep_test_connection():
 
 
 @pytest.fixture
-def partner_key(make_key, factory, settings, _keep_test_connection):
+def partner_key(_keep_test_connection, make_key, factory, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"partner": "100000/min", "user": "100000/min", "anon": "100000/min"}}
     factory.expert()
     factory.demand()
