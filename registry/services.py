@@ -802,4 +802,10 @@ def api_key_revoke(*, actor=None, key) -> object:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+    from django.core.cache import cache
+
+    from .apikit.auth import key_cache_name
+
+    cache.delete(key_cache_name(key.prefix))  # effective at once on every worker
+    transaction.on_commit(lambda: cache.delete(key_cache_name(key.prefix)))
     return key

@@ -234,6 +234,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {  # choice sets shared by several components (registry.apikit.schema)
         "RecordStatusEnum": "registry.apikit.schema.STATUS_CODES",
         "BulkRowStatusEnum": "registry.apikit.schema.BULK_ROW_STATUSES",
+        "NotificationKindEnum": "notifications.serializers.NOTIFICATION_KINDS",
+        "DemandKindEnum": "registry.apikit.schema.DEMAND_KINDS",
+        "SharingModesEnum": "registry.apikit.schema.SHARING_MODE_CODES",
         "TitleLevelEnum": "registry.apikit.schema.TITLE_LEVEL_CODES",
         "OrganisationStatusTargetEnum": "registry.apikit.schema.ORGANISATION_TARGETS",
     },
