@@ -8,9 +8,12 @@ A partner's actor is its service account with the key's region, so a Hebei key c
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from rest_framework import authentication, permissions
 from rest_framework.exceptions import AuthenticationFailed
@@ -82,16 +85,56 @@ def key_cache_name(prefix: str) -> str:
     return f"jjj:apikey:{prefix}"
 
 
+# In front of the shared cache, each worker keeps the key rows it used in the last few seconds: a request then
+# costs no Redis round trip and no unpickling for its key. The trade-off: a key revoked or changed through
+# another worker stays usable on this one for at most ``API_KEY_LOCAL_SECONDS`` (default 5 s); in the worker
+# that changed it (and in tests) the change is at once (the signal below drops the local entry).
+_local_keys: dict[str, tuple[float, PartnerApiKey]] = {}
+
+
+def _local_seconds() -> float:
+    return getattr(settings, "API_KEY_LOCAL_SECONDS", 5)
+
+
+def forget_local_key(prefix: str) -> None:
+    _local_keys.pop(prefix, None)
+
+
+def _forget_on_change(sender, instance, **kwargs):
+    forget_local_key(instance.prefix)
+
+
+post_save.connect(_forget_on_change, sender=PartnerApiKey, dispatch_uid="jjj_apikey_local_save")
+post_delete.connect(_forget_on_change, sender=PartnerApiKey, dispatch_uid="jjj_apikey_local_delete")
+
+
+def _forget_all(sender, **kwargs):
+    """A partner's account changed (e.g. deactivated): drop every local copy (they carry the partner row)."""
+    _local_keys.clear()
+
+
+post_save.connect(_forget_all, sender=settings.AUTH_USER_MODEL, dispatch_uid="jjj_apikey_local_user")
+
+
 def cached_key(prefix: str) -> PartnerApiKey | None:
-    """The key row (with its partner) from the shared cache, else the database. Revocation and every other
-    change of a key deletes the entry (``registry.services.api_key_revoke``), and expiry is checked on use, so a
-    cached row never outlives its validity."""
+    """The key row (with its partner) from this worker's short-lived copy, else the shared cache, else the
+    database. Revocation and every other change of a key deletes the shared entry (``registry.services.api_key_revoke``)
+    and this worker's copy; other workers' copies expire within ``API_KEY_LOCAL_SECONDS``. Expiry is checked on use."""
+    now = time.monotonic()
+    hit = _local_keys.get(prefix)
+    if hit is not None and hit[0] > now:
+        return hit[1]
     name = key_cache_name(prefix)
     key = cache.get(name)
     if key is None:
         key = PartnerApiKey.objects.select_related("partner").filter(prefix=prefix).first()
         if key is not None:
             cache.set(name, key, KEY_CACHE_SECONDS)
+    seconds = _local_seconds()
+    if key is not None and seconds > 0:
+        if len(_local_keys) > 1000:
+            _local_keys.clear()
+        _local_keys[prefix] = (now + seconds, key)
     return key
 
 
@@ -120,6 +163,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             PartnerApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
             key.last_used_at = now
             cache.set(key_cache_name(prefix), key, KEY_CACHE_SECONDS)
+            forget_local_key(prefix)
         user = key.partner
         user.region = key.region  # the key's region bounds what the services let this actor change
         return user, key
