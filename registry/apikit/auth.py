@@ -108,14 +108,6 @@ post_save.connect(_forget_on_change, sender=PartnerApiKey, dispatch_uid="jjj_api
 post_delete.connect(_forget_on_change, sender=PartnerApiKey, dispatch_uid="jjj_apikey_local_delete")
 
 
-def _forget_all(sender, **kwargs):
-    """A partner's account changed (e.g. deactivated): drop every local copy (they carry the partner row)."""
-    _local_keys.clear()
-
-
-post_save.connect(_forget_all, sender=settings.AUTH_USER_MODEL, dispatch_uid="jjj_apikey_local_user")
-
-
 def cached_key(prefix: str) -> PartnerApiKey | None:
     """The key row (with its partner) from this worker's short-lived copy, else the shared cache, else the
     database. Revocation and every other change of a key deletes the shared entry (``registry.services.api_key_revoke``)
@@ -162,8 +154,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if key.last_used_at is None or now - key.last_used_at > LAST_USED_EVERY:
             PartnerApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
             key.last_used_at = now
-            cache.set(key_cache_name(prefix), key, KEY_CACHE_SECONDS)
-            forget_local_key(prefix)
+            cache.set(key_cache_name(prefix), key, KEY_CACHE_SECONDS)  # the local copy is this same object
         user = key.partner
         user.region = key.region  # the key's region bounds what the services let this actor change
         return user, key
