@@ -128,3 +128,14 @@ def test_graduates_for_position(world, factory):
     assert [r.graduate_id for r in recs] == [grad.pk]
     back = services.recommend_positions_for_graduate(graduate=grad, k=5)
     assert [r.demand_id for r in back] == [position.pk]
+
+
+def test_reindex_command_forces_rebuild(world):
+    from django.core.management import call_command
+
+    world.expert()
+    holder.expert_index()
+    builds = holder.builds
+    call_command("reindex_matching", stdout=open("/dev/null", "w"))
+    holder.expert_index()
+    assert holder.builds == builds + 1
