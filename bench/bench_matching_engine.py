@@ -68,7 +68,7 @@ def main(argv=None) -> dict:
 
     out: dict = {"params": vars(args) | {"out": str(args.out) if args.out else None},
                  "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                             "platform": platform.platform()}}
+                             "platform": platform.platform(), "load_average_at_start": os.getloadavg()}}
     tax = default_taxonomy()
     t = time.perf_counter()
     tokenizer_for(tax)
@@ -151,6 +151,7 @@ def main(argv=None) -> dict:
         "total_score_solver_without_spreading_vs_greedy": _ratio(opt0.total_score, greedy.total_score),
     }
     out["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    out["load_average_at_end"] = os.getloadavg()
     text = json.dumps(out, ensure_ascii=False, indent=2)
     print(text)
     if args.out:
