@@ -98,6 +98,9 @@ def _common_mode(demand: Demand, expert: Expert, wanted: str | None) -> str:
 def _demand_is_open(demand: Demand) -> None:
     if demand.status != Status.PUBLISHED:
         _refuse("demand_not_published", "需求未发布或已关闭，不能进行对接", "demand")
+    today = timezone.localdate()
+    if demand.period_end < today or (demand.expires_at and demand.expires_at < today):
+        _refuse("demand_expired", "需求已过期，不能进行对接", "demand")
     filled = selectors.demand_filled_units([demand.pk]).get(demand.pk, 0)
     if filled >= demand.headcount:
         _refuse("demand_filled", f"该需求的{demand.headcount}个名额已满", "demand")

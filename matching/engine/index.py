@@ -947,8 +947,8 @@ class ExpertIndex:
         heads = []
         kept = []
         for did in ids:
-            pd = self.demands.prepared[did]
-            if not pd.open:
+            pd = self.demands.prepared.get(did)
+            if pd is None or not pd.open:
                 continue
             e, s = self.score_demand(pd, k)
             kept.append(did)
