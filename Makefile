@@ -23,6 +23,7 @@ demo: install
 	$(PY) manage.py load_reference
 	$(PY) manage.py seed_services
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_services --demo
 
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000

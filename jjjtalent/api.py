@@ -1,7 +1,11 @@
-"""The partner REST API, version 1: each app contributes its routes under /api/v1/."""
+"""The partner REST API, version 1: each app contributes its routes under /api/v1/ (before the last line)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from registry.apikit.views import not_found
 
 urlpatterns = [
     path("", include("registry.api_urls")),
+    # keep last: any other path under /api/v1/ is a problem-details 404, not an HTML page
+    re_path(r"^.*$", not_found),
 ]

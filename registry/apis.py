@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from . import selectors, services
@@ -103,7 +103,7 @@ class CodeDetailApi(ApiView):
     model = None
 
     def get(self, request, code: str):
-        obj = self.model.objects.filter(code=code).first()
+        obj = self.model.objects.filter(code=code).first() if len(code) <= 16 and "\x00" not in code else None
         if obj is None:
             raise Http404
         return Response(self.get_serializer(obj).data)
@@ -194,12 +194,6 @@ class RecordListApi(ListView):
             qs = qs.defer(None).select_related("person")
         return qs
 
-    def filter_queryset(self, queryset):
-        try:
-            return super().filter_queryset(queryset)
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError({"query": exc.messages}) from None
-
     def post(self, request):
         serializer = self.input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -230,7 +224,7 @@ class RecordDetailApi(ApiView):
     base_queryset = None
 
     def get_object(self):
-        obj = self.base_queryset().defer(None).filter(pk=self.kwargs["pk"]).first()
+        obj = self.base_queryset().defer(None).filter(pk=self.kwargs["pk"]).first() if self.kwargs["pk"] < 2**63 else None
         if obj is None:
             raise Http404
         return obj
@@ -280,7 +274,7 @@ class TransitionApi(ApiView):
     def post(self, request, pk: int):
         serializer = s.TransitionIn(data=request.data)
         serializer.is_valid(raise_exception=True)
-        obj = self.base_queryset().defer(None).filter(pk=pk).first()
+        obj = self.base_queryset().defer(None).filter(pk=pk).first() if pk < 2**63 else None
         if obj is None:
             raise Http404
         etags.check_if_match(request, obj)
@@ -325,8 +319,8 @@ def _list_doc(zh: str, en: str, out, example_in: dict | None, example_out: dict,
     if example_in is not None:
         docs["post"] = extend_schema(
             summary=f"登记{zh} / Create a {en[:-1] if en.endswith('s') else en}",
-            description=f"经登记服务校验并写入（与网页表单同样的校验与错误）；合作系统只能写入本地区记录。 / Created through the registry service (the forms' checks); "
-                        f"a partner writes its own region only.",
+            description="经登记服务校验并写入（与网页表单同样的校验与错误）；合作系统只能写入本地区记录。 / Created through the registry service (the forms' checks); "
+                        "a partner writes its own region only.",
             parameters=[IDEMPOTENCY_PARAM], responses={201: out},
             examples=[OpenApiExample("请求 / Request", value=example_in, request_only=True), OpenApiExample("应答 / Response", value=example_out, response_only=True)],
         )
@@ -370,7 +364,7 @@ def _bulk_doc(zh: str, row_in, example_row: dict):
         description=f"每次最多{MAX_ROWS}行；按本合作系统的 external_id 更新已有记录、否则新建；逐行返回 created / updated / error。默认每行独立保存点（错误行跳过，其余保留）；"
                     "atomic=true 时整批一个事务（任一行出错全部回滚，返回422）。支持 Idempotency-Key。 / At most 1,000 rows; each row is updated if the partner's external_id exists, "
                     "else created; a result per row. Default: each row in its own savepoint; atomic=true: all-or-nothing (422). Idempotency-Key supported.",
-        request=body, responses={200: s.BulkOut, 422: s.BulkOut, 413: None}, parameters=[ATOMIC_PARAM, IDEMPOTENCY_PARAM],
+        request=body, responses={200: s.BulkOut, 422: s.BulkOut}, parameters=[ATOMIC_PARAM, IDEMPOTENCY_PARAM],
         examples=[
             OpenApiExample("请求 / Request", value={"rows": [example_row]}, request_only=True),
             OpenApiExample("应答 / Response", value={"atomic": False, "created": 1, "updated": 0, "failed": 0, "rolled_back": 0,
@@ -436,7 +430,7 @@ class OrganisationStatusApi(ApiView):
     def post(self, request, pk: int):
         serializer = OrganisationStatusIn(data=request.data)
         serializer.is_valid(raise_exception=True)
-        org = selectors.organisations_for_api().filter(pk=pk).first()
+        org = selectors.organisations_for_api().filter(pk=pk).first() if pk < 2**63 else None
         if org is None:
             raise Http404
         etags.check_if_match(request, org)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import django_filters as df
 from django.db.models import Exists, OuterRef, Q
@@ -21,13 +22,42 @@ class CsvChoiceFilter(df.BaseInFilter, df.CharFilter):
     pass
 
 
+# Reference trees change only when the reference data is reloaded: their expansions are cached in-process
+# for a few minutes, so a filtered list costs one query for the rows, not five for the codes.
+CODE_CACHE_SECONDS = 300
+_code_cache: dict[tuple, tuple[float, list[str] | None]] = {}
+
+
+def _cached(key: tuple, compute):
+    now = time.monotonic()
+    hit = _code_cache.get(key)
+    if hit is not None and now - hit[0] < CODE_CACHE_SECONDS:
+        return hit[1]
+    value = compute()
+    if len(_code_cache) > 2000:
+        _code_cache.clear()
+    _code_cache[key] = (now, value)
+    return value
+
+
+def codes_under(model, value: str) -> list[str]:
+    return _cached((model.__name__, value.strip()), lambda: selectors.codes_under(model, value))
+
+
 def _division_codes(value: str) -> list[str]:
     value = value.strip()
-    if DivisionGroup.objects.filter(slug=value).exists() or Division.objects.filter(code=value).exists():
-        return selectors.division_codes_within(value)
-    from django import forms
 
-    raise forms.ValidationError(f"未知的区划代码或区划组合：{value}", code="unknown_code")
+    def compute():
+        if DivisionGroup.objects.filter(slug=value).exists() or Division.objects.filter(code=value).exists():
+            return selectors.division_codes_within(value)
+        return None
+
+    codes = _cached(("division", value), compute)
+    if codes is None:
+        from django import forms
+
+        raise forms.ValidationError(f"未知的区划代码或区划组合：{value}", code="unknown_code")
+    return codes
 
 
 def _modes(value) -> list[str]:
@@ -65,7 +95,7 @@ class RecordFilter(df.FilterSet):
         return queryset.filter(**{f"{name}__in": _division_codes(value)})
 
     def tree_exists(self, queryset, through, owner: str, target: str, model, value):
-        codes = selectors.codes_under(model, value)
+        codes = codes_under(model, value)
         return queryset.filter(Exists(through.objects.filter(**{owner: OuterRef("pk"), f"{target}__in": codes})))
 
 
@@ -119,10 +149,10 @@ class TalentFilter(RecordFilter):
         fields: list[str] = []
 
     def industry_filter(self, qs, name, value):
-        return qs.filter(industry_id__in=selectors.codes_under(Industry, value))
+        return qs.filter(industry_id__in=codes_under(Industry, value))
 
     def discipline_filter(self, qs, name, value):
-        return qs.filter(field_id__in=selectors.codes_under(Discipline, value))
+        return qs.filter(field_id__in=codes_under(Discipline, value))
 
     def search(self, qs, name, value):
         return qs.filter(text_q(value, "person__name", "programme", "employer_name"))
@@ -142,7 +172,7 @@ class GraduateFilter(RecordFilter):
         fields: list[str] = []
 
     def discipline_filter(self, qs, name, value):
-        return qs.filter(major_discipline_id__in=selectors.codes_under(Discipline, value))
+        return qs.filter(major_discipline_id__in=codes_under(Discipline, value))
 
     def preferred_filter(self, qs, name, value):
         return qs.filter(Exists(Graduate.preferred_cities.through.objects.filter(graduate_id=OuterRef("pk"), division_id=value.strip())))
@@ -169,7 +199,7 @@ class DemandFilter(RecordFilter):
         fields: list[str] = []
 
     def industry_filter(self, qs, name, value):
-        return qs.filter(industry_id__in=selectors.codes_under(Industry, value))
+        return qs.filter(industry_id__in=codes_under(Industry, value))
 
     def discipline_filter(self, qs, name, value):
         return self.tree_exists(qs, Demand.disciplines.through, "demand_id", "discipline_id", Discipline, value)
@@ -204,7 +234,7 @@ class OrganisationFilter(df.FilterSet):
     division_filter = RecordFilter.division_filter
 
     def industry_filter(self, qs, name, value):
-        return qs.filter(industry_id__in=selectors.codes_under(Industry, value))
+        return qs.filter(industry_id__in=codes_under(Industry, value))
 
     def search(self, qs, name, value):
         return qs.filter(text_q(value, "name"))
@@ -217,7 +247,7 @@ class CodeFilter(df.FilterSet):
     q = df.CharFilter(method="search", help_text="代码或名称 / Code or name")
 
     def within_filter(self, qs, name, value):
-        return qs.filter(code__in=selectors.codes_under(qs.model, value))
+        return qs.filter(code__in=codes_under(qs.model, value))
 
     def search(self, qs, name, value):
         return qs.filter(Q(code__startswith=value.strip()) | Q(name__icontains=value.strip()))
@@ -262,3 +292,9 @@ class OccupationFilter(CodeFilter):
     class Meta:
         model = Occupation
         fields: list[str] = []
+
+
+# Query parameters are named by their code (the OpenAPI enum names and generated clients use the label).
+for _fs in (ExpertFilter, TalentFilter, GraduateFilter, DemandFilter, OrganisationFilter, DivisionFilter, IndustryFilter, DisciplineFilter, OccupationFilter):
+    for _name, _filter in _fs.base_filters.items():
+        _filter.label = _name

@@ -510,6 +510,10 @@ def _row_region(kind: str, values: dict) -> str:
     return str(value)[:2] if value and re.fullmatch(r"\d{6}", str(value)) else ""
 
 
+class _RollBack(Exception):
+    """Undo a row that the service accepted but whose other cells were unreadable."""
+
+
 class Importer:
     def __init__(self, *, kind: str, mode: str = MODE_ALL_OR_NOTHING, actor=None, partner: str = "",
                  progress: Callable[[int, int], None] | None = None, progress_every: int = 200):
@@ -576,22 +580,31 @@ class Importer:
         if actor is not None and not getattr(actor, "is_superuser", False) and region and region != getattr(actor, "region", ""):
             key = {"expert": "home_division", "talent": "home_division", "graduate": "school_division", "demand": "city"}[self.kind.key]
             problems.append(self._problem(number, key, "other_region", f"您是{REGION_NAMES.get(actor.region, '其他地区')}的工作人员，只能导入本地区的记录（该行属于{REGION_NAMES.get(region, '区域外')}）"))
-        if problems:
+        if any(p.code == "other_region" for p in problems):
             return problems, []
+        # Cells that could not be read are reported as such; the service still checks the rest of the row (in a
+        # savepoint that is rolled back), so one pass reports every problem of the row.
+        bad_cells = {p.field for p in problems}
         try:
             with transaction.atomic():
                 warnings = getattr(self, f"_import_{self.kind.key}")(number, values)
+                if problems:
+                    raise _RollBack
+        except _RollBack:
+            return problems, []
         except ValidationError as exc:
             errors = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
             for key, errs in errors.items():
+                if key in bad_cells:
+                    continue
                 for err in errs:
                     for message in err.messages:
                         problems.append(self._problem(number, key, err.code or "invalid", message))
             return problems, []
         except PermissionDenied as exc:
-            return [self._problem(number, "__all__", "permission_denied", str(exc))], []
+            return [*problems, self._problem(number, "__all__", "permission_denied", str(exc))], []
         except IntegrityError:
-            return [self._problem(number, "external_id", "conflict", "与已有记录冲突（外部编号或唯一性约束），未导入")], []
+            return [*problems, self._problem(number, "external_id", "conflict", "与已有记录冲突（外部编号或唯一性约束），未导入")], []
         return [], warnings
 
     # --- shared ---

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import Q, QuerySet
 
 from . import domain
@@ -73,6 +75,99 @@ def headline_figures() -> dict[str, int]:
         "graduates": Graduate.objects.filter(status=Status.VERIFIED).count(),
         "talents": HighLevelTalent.objects.filter(status=Status.VERIFIED).count(),
     }
+
+
+# --- the public portals ----------------------------------------------------------------------------
+
+
+def demand_catalogue(*, q: str = "", city: str | None = None, industry: str | None = None, discipline: str | None = None,
+                     kind: str | None = None, modes: list[str] | None = None) -> QuerySet[Demand]:
+    """The published 人才需求目录 with keyword and discipline filters, for the public pages."""
+    qs = published_demands(city=city or None, industry=industry or None, kind=kind or None, modes=modes or None)
+    if discipline:
+        qs = qs.filter(_tree_filter("disciplines", Discipline, discipline)).distinct()
+    for word in (q or "").split()[:5]:
+        qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word) | Q(organisation__name__icontains=word))
+    return qs
+
+
+def public_expert_directory(*, q: str = "", division: str | None = None, industry: str | None = None,
+                            discipline: str | None = None, modes: list[str] | None = None) -> QuerySet[Expert]:
+    """Verified experts who consented to the public directory (ConsentScope.PUBLIC_DIRECTORY, not revoked).
+    Callers show public fields only: never ID number, mobile or e-mail."""
+    from .choices import ConsentScope
+
+    consenting = Expert.objects.filter(person__consents__scope=ConsentScope.PUBLIC_DIRECTORY, person__consents__revoked_at=None).values("pk")
+    qs = expert_list(division=division or None, industry=industry or None, discipline=discipline or None, modes=modes or None,
+                     status=Status.VERIFIED).filter(pk__in=consenting, person__erased_at=None)
+    for word in (q or "").split()[:5]:
+        qs = qs.filter(Q(person__name__icontains=word) | Q(employer_name__icontains=word) | Q(research_areas__icontains=word)
+                       | Q(skills__icontains=word) | Q(skills__icontains=json.dumps(word)[1:-1]))  # JSON text may be \u-escaped
+    return qs
+
+
+def region_figures() -> dict:
+    """Headline figures for the home page: the four databases, experts by home region, demand by Hebei city."""
+    from django.db.models import Count
+
+    figures = headline_figures()
+    by_region = dict(Expert.objects.filter(status=Status.VERIFIED).values_list("region").annotate(n=Count("pk")))
+    figures["experts_bj"], figures["experts_tj"] = by_region.get("11", 0), by_region.get("12", 0)
+    cities = (Demand.objects.filter(status=Status.PUBLISHED, region=domain.DEMAND_REGION)
+              .values("city__path").annotate(n=Count("pk")))
+    per_city: dict[str, int] = {}
+    for row in cities:
+        parts = (row["city__path"] or "").split("/")
+        prefecture = parts[1] if len(parts) > 1 else parts[0]
+        per_city[prefecture] = per_city.get(prefecture, 0) + row["n"]
+    names = dict(Division.objects.filter(code__in=per_city).values_list("code", "name"))
+    figures["demand_by_city"] = sorted(((names.get(c, c), n) for c, n in per_city.items()), key=lambda x: -x[1])[:11]
+    return figures
+
+
+def review_queue(*, region: str) -> dict[str, QuerySet]:
+    """What staff of a region have to verify or publish: organisations, experts, graduates and demand awaiting review."""
+    from .models import Organisation
+
+    return {
+        "organisations": Organisation.objects.filter(region=region, status=Status.SUBMITTED).select_related("division", "industry").order_by("created_at", "pk"),
+        "experts": Expert.objects.filter(region=region, status=Status.SUBMITTED).select_related("person", "home_division").prefetch_related("disciplines").order_by("created_at", "pk"),
+        "graduates": Graduate.objects.filter(region=region, status=Status.SUBMITTED).select_related("person", "school_division").order_by("created_at", "pk"),
+        "demands": Demand.objects.filter(region=region, status=Status.SUBMITTED).select_related("organisation", "industry", "city").order_by("created_at", "pk"),
+    }
+
+
+def organisation_demands(*, organisation) -> QuerySet[Demand]:
+    return Demand.objects.filter(organisation=organisation).select_related("industry", "city").order_by("-updated_at", "-pk")
+
+
+def code_search(model, *, q: str, limit: int = 20, region: str | None = None, level: str | None = None) -> list[dict]:
+    """Autocomplete over a reference code tree: by code prefix, name (and pinyin for divisions); each hit with its
+    ancestors' names so that 朝阳区 (北京) and 朝阳区 (other) stay distinguishable."""
+    q = (q or "").strip()
+    qs = model.objects.all()
+    if region:
+        qs = qs.filter(region=region)
+    if level:
+        qs = qs.filter(level=level)
+    if q:
+        cond = Q(code__istartswith=q) | Q(name__icontains=q)
+        if model is Division:
+            from django.db.models import Value
+            from django.db.models.functions import Replace
+
+            qs = qs.annotate(pinyin_flat=Replace("pinyin", Value(" "), Value("")))
+            cond |= Q(pinyin_flat__istartswith=q.replace(" ", "")) | Q(short_name__icontains=q)
+        qs = qs.filter(cond)
+    rows = list(qs.order_by("depth", "code")[:limit])
+    ancestors = {c for r in rows for c in r.path.split("/")[:-1]}
+    names = dict(model.objects.filter(code__in=ancestors).values_list("code", "name"))
+    out = []
+    for r in rows:
+        trail = [names.get(c, c) for c in r.path.split("/")[:-1]]
+        trail = [t for i, t in enumerate(trail) if i == 0 or t != trail[i - 1]] if trail else []
+        out.append({"code": r.code, "name": r.name, "context": " / ".join(t for t in trail if t != r.name)})
+    return out
 
 
 # --- the partner API's reads (registry/apis.py) -------------------------------------------------------------

@@ -20,6 +20,15 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+class Int(serializers.IntegerField):
+    """An integer the database can hold (the services check the domain's range)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -(2**31))
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(**kwargs)
+
+
 class CodeList(serializers.ListField):
     child = serializers.CharField(max_length=16)
 
@@ -235,8 +244,8 @@ class ExpertIn(serializers.Serializer):
     sharing_modes = serializers.ListField(child=serializers.ChoiceField(choices=domain.SHARING_MODE_CODES), min_length=1)
     serves_all_hebei = serializers.BooleanField(required=False)
     served_cities = CodeList(required=False, max_length=20)
-    max_engagements = serializers.IntegerField(required=False)
-    days_per_month = serializers.IntegerField(required=False)
+    max_engagements = Int(required=False)
+    days_per_month = Int(required=False)
     available_from = serializers.DateField(required=False, allow_null=True)
     available_until = serializers.DateField(required=False, allow_null=True)
     external_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -316,7 +325,7 @@ class GraduateIn(serializers.Serializer):
     degree = serializers.ChoiceField(choices=_choices(domain.DEGREES))
     major = serializers.CharField(max_length=100)
     major_discipline = serializers.CharField(max_length=16, required=False, allow_blank=True, allow_null=True)
-    graduation_year = serializers.IntegerField()
+    graduation_year = Int()
     preferred_cities = CodeList(required=False, max_length=20)
     intended_industries = CodeList(required=False, max_length=50)
     intended_occupations = CodeList(required=False, max_length=50)
@@ -365,7 +374,7 @@ class DemandOut(RecordMeta):
 
 
 class DemandIn(serializers.Serializer):
-    organisation = serializers.IntegerField(required=False, help_text="需求单位 id（或 organisation_credit_code） / Organisation id")
+    organisation = Int(required=False, min_value=1, help_text="需求单位 id（或 organisation_credit_code） / Organisation id")
     organisation_credit_code = serializers.CharField(max_length=30, required=False, help_text="需求单位统一社会信用代码 / The organisation's credit code")
     kind = serializers.ChoiceField(choices=_choices(domain.DEMAND_KINDS))
     title = serializers.CharField(max_length=200)
@@ -379,7 +388,7 @@ class DemandIn(serializers.Serializer):
     city = serializers.CharField(max_length=16)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    headcount = serializers.IntegerField(required=False)
+    headcount = Int(required=False)
     budget_min = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
     budget_max = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
     urgency = serializers.ChoiceField(choices=_choices(domain.URGENCY), required=False)

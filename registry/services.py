@@ -526,9 +526,10 @@ def _apply_graduate(graduate: Graduate, errors: Errors, data: dict) -> dict:
         if field in data:
             setattr(graduate, field, data[field])
     if "school_division" in data:
-        graduate.school_division = _code(Division, data["school_division"], "school_division", errors, label="院校所在地")
-        if graduate.school_division:
-            graduate.region = graduate.school_division.region
+        school_division = _code(Division, data["school_division"], "school_division", errors, label="院校所在地")
+        graduate.school_division = school_division
+        if school_division:  # (reading graduate.school_division when it is None raises RelatedObjectDoesNotExist)
+            graduate.region = school_division.region
     if "major_discipline" in data:
         graduate.major_discipline = _code(Discipline, data["major_discipline"], "major_discipline", errors, label="学科", required=False)
     if "preferred_cities" in data:
@@ -619,9 +620,10 @@ def talent_update(*, actor, talent: HighLevelTalent, **changes) -> HighLevelTale
         if f in changes:
             setattr(talent, f, changes[f])
     if "home_division" in changes:
-        talent.home_division = _code(Division, changes["home_division"], "home_division", errors, label="所在地")
-        if talent.home_division:
-            talent.region = talent.home_division.region
+        home = _code(Division, changes["home_division"], "home_division", errors, label="所在地")
+        talent.home_division = home
+        if home:
+            talent.region = home.region
     if "field" in changes:
         talent.field = _code(Discipline, changes["field"], "field", errors, label="学科", required=False)
     if "industry" in changes:
@@ -657,9 +659,10 @@ def _apply_demand(demand: Demand, errors: Errors, data: dict) -> dict:
     if "occupation" in data:
         demand.occupation = _code(Occupation, data["occupation"], "occupation", errors, label="职业", required=False)
     if "city" in data:
-        demand.city = _code(Division, data["city"], "city", errors, label="需求所在地")
-        if demand.city:
-            demand.region = demand.city.region
+        city = _code(Division, data["city"], "city", errors, label="需求所在地")
+        demand.city = city
+        if city:  # (reading demand.city when it is None raises RelatedObjectDoesNotExist)
+            demand.region = city.region
     if "sharing_modes" in data:
         demand.sharing_modes = _modes(data["sharing_modes"], "sharing_modes", errors)
     if "disciplines" in data:

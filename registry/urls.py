@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .web import views_public
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("", views.home, name="home"),
+    path("", views_public.home, name="home"),
+    path("", include("registry.web.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.admin import RegionScopedAdmin
 
-from . import models, selectors, services
+from . import models, selectors, services, standard
 
 
 def _run(modeladmin, request, queryset, fn, done_message):
@@ -53,6 +54,15 @@ class ServiceItemAdmin(admin.ModelAdmin):
     list_filter = ("category", "batch", "is_active")
     search_fields = ("code", "versions__name")
     inlines = [VersionInline]
+    actions = ["new_version"]
+
+    def has_add_permission(self, request):
+        return False  # new items come from the jointly agreed catalogue (services/catalogue_data.py, seed_services)
+
+    @admin.action(description=_("新建草稿版本（复制现行标准）"), permissions=["change"])
+    def new_version(self, request, queryset):
+        _run(self, request, queryset, lambda i: services.standard_new_version(actor=request.user, item=i, change_note="后台新建草稿，待修改"),
+             _("已为 %(n)d 个事项新建草稿版本"))
 
     @admin.display(description=_("事项名称"))
     def current_name(self, obj):
@@ -63,12 +73,35 @@ class ServiceItemAdmin(admin.ModelAdmin):
         return ("code",) if obj else ()
 
 
+class StandardVersionForm(forms.ModelForm):
+    class Meta:
+        model = models.ServiceStandardVersion
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and not self.instance.is_published:
+            merged = {**self.instance.standard(), **{k: v for k, v in data.items() if k in standard.STANDARD_FIELDS}}
+            for field, problems in standard.validate(merged).items():
+                for problem in problems:
+                    self.add_error(field if field in self.fields else None, problem)
+        return data
+
+
 @admin.register(models.ServiceStandardVersion)
 class ServiceStandardVersionAdmin(admin.ModelAdmin):
+    form = StandardVersionForm
     list_display = ("item", "number", "name", "status", "time_limit_days", "published_on")
     list_filter = ("status", "item__category")
     search_fields = ("name", "item__code")
     actions = ["publish"]
+
+    def has_add_permission(self, request):
+        return False  # a new version is made from its item (action “新建草稿版本”), then edited here
+
+    def has_change_permission(self, request, obj=None):
+        # a published version is shown read-only (view permission); only drafts are edited
+        return super().has_change_permission(request, obj) and (obj is None or not obj.is_published)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_published:
@@ -105,7 +138,9 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
     list_display = ("date", "is_workday", "name", "created_by")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
-    readonly_fields = ("created_by",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("date", "created_by") if obj else ("created_by",)  # a different date is a different row
 
     def save_model(self, request, obj, form, change):
         services.holiday_override_set(actor=request.user, date=obj.date, is_workday=obj.is_workday, name=obj.name)
@@ -218,7 +253,7 @@ class TalentCardAdmin(RegionScopedAdmin):
 
     @admin.display(description=_("核验二维码"))
     def qr_code(self, obj):
-        return format_html("<div>{}</div>", mark_safe(selectors.talent_card_qr_svg(obj)))  # noqa: S308 — segno's own SVG
+        return format_html("<div>{}</div>", mark_safe(selectors.talent_card_qr_svg(obj)))
 
     @admin.action(description=_("续期所选人才卡"))
     def renew(self, request, queryset):

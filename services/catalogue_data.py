@@ -12,7 +12,7 @@ def m(key, name, *, mandatory=True, formats=("pdf", "jpg", "png"), example="", n
 
 
 ID_CARD = m("id_card", "居民身份证（正反面）", example="身份证正反面扫描件，信息清晰完整", notes="外籍人员提交有效护照")
-FORM = lambda name: m("form", name, formats=("pdf", "ofd"), example=f"{name}（申请人签字）", notes="在线填写后下载签字上传")  # noqa: E731
+FORM = lambda name: m("form", name, formats=("pdf", "ofd"), example=f"{name}（申请人签字）", notes="在线填写后下载签字上传")
 PHOTO = m("photo", "近期免冠证件照", formats=("jpg", "png"), example="白底，358×441像素", notes="6个月内拍摄")
 TALENT_PROOF = m("talent_proof", "高层次人才认定证明或京津冀人才卡", example="京津冀人才卡卡面或认定文件")
 

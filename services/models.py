@@ -15,8 +15,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.choices import (
+    MUTUAL_RECOGNITION_CHOICES,
+    REGION_CHOICES,
+    TALENT_TIER_CHOICES,
+    TITLE_LEVEL_CHOICES,
+    TITLE_SERIES_CHOICES,
+)
 from registry.fields import EncryptedTextField
-from registry.choices import MUTUAL_RECOGNITION_CHOICES, REGION_CHOICES, TALENT_TIER_CHOICES, TITLE_LEVEL_CHOICES, TITLE_SERIES_CHOICES
 
 from . import standard, workflow
 
@@ -49,11 +55,10 @@ class ServiceItem(models.Model):
 
     @property
     def current_version(self) -> ServiceStandardVersion | None:
-        cache = getattr(self, "_current_version", False)
-        if cache is False:
-            cache = self.versions.filter(status=ServiceStandardVersion.State.PUBLISHED).order_by("-number").first()
-            self._current_version = cache
-        return cache
+        prefetched = getattr(self, "published_versions", None)  # set by selectors.catalogue()
+        if prefetched is not None:
+            return prefetched[0] if prefetched else None
+        return self.versions.filter(status=ServiceStandardVersion.State.PUBLISHED).order_by("-number").first()
 
 
 class ServiceStandardVersion(models.Model):
@@ -261,7 +266,7 @@ class ServiceRating(models.Model):
     class Meta:
         verbose_name = _("好差评")
         verbose_name_plural = _("好差评")
-        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_range")]
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="service_rating_score_range")]
 
 
 class TalentCard(models.Model):

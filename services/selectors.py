@@ -12,7 +12,15 @@ from django.utils import timezone
 from registry import permissions
 
 from . import cardkeys, cardnumber, cardtoken, workdays, workflow
-from .models import Application, HolidayOverride, Recognition, ServiceItem, ServiceRating, ServiceStandardVersion, TalentCard
+from .models import (
+    Application,
+    HolidayOverride,
+    Recognition,
+    ServiceItem,
+    ServiceRating,
+    ServiceStandardVersion,
+    TalentCard,
+)
 
 # --- working days ----------------------------------------------------------------------------------
 
@@ -94,6 +102,26 @@ def applications_for_staff(user, *, side: str = "any") -> QuerySet[Application]:
     return qs.filter(Q(accept_region=region) | Q(handle_region=region))
 
 
+def applications_visible_to(user) -> QuerySet[Application]:
+    """What a user may see: their own applications, plus (staff) those filed in or handled by their region."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    if user.is_superuser:
+        return Application.objects.select_related("version", "item").order_by("-submitted_at")
+    mine = Q(applicant=user)
+    if user.is_staff and user.region:
+        mine |= Q(accept_region=user.region) | Q(handle_region=user.region)
+    return Application.objects.filter(mine).select_related("version", "item").order_by("-submitted_at")
+
+
+def application_visible_to(user, application: Application) -> bool:
+    return applications_visible_to(user).filter(pk=application.pk).exists()
+
+
+def application_materials(application: Application) -> QuerySet:
+    return application.materials.order_by("uploaded_at", "id")
+
+
 def application_history(application: Application) -> QuerySet:
     return application.events.select_related("actor").order_by("at", "id")
 
@@ -152,6 +180,28 @@ def applications_overdue(*, today: dt.date | None = None, region: str | None = N
     today = today or timezone.localdate()
     qs = Application.objects.filter(status__in=workflow.CLOCK_RUNNING, due_on__lt=today)
     return qs.filter(handle_region=region) if region else qs
+
+
+def application_handler(application: Application):
+    """The staff member of the 办理地 who last acted on the application (else of the 受理地), or None."""
+    events = application.events.exclude(actor=None).select_related("actor").order_by("-at", "-id")
+    for region in (application.handle_region, application.accept_region):
+        event = next((e for e in events if e.actor_region == region and e.actor.is_staff), None)
+        if event is not None:
+            return event.actor
+    return None
+
+
+def application_deadline_alerts(*, today: dt.date | None = None) -> list[dict]:
+    """Running applications due within 1 working day or overdue, for the notifications app:
+    ``{"application", "application_id", "handler", "item_name", "due", "overdue"}`` (handler may be None)."""
+    today = today or timezone.localdate()
+    rows = []
+    for overdue, qs in ((False, applications_due_soon(today=today)), (True, applications_overdue(today=today))):
+        for app in qs.select_related("version"):
+            rows.append({"application": app, "application_id": app.pk, "handler": application_handler(app),
+                         "item_name": app.version.name, "due": app.due_on, "overdue": overdue})
+    return rows
 
 
 # --- talent cards ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ passes them.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +21,12 @@ from django.utils import timezone
 
 from registry import identifiers, permissions
 from registry.choices import Status
-from registry.domain import MUTUAL_RECOGNITION_ITEMS, REGIONS, TITLE_LEVEL_RANK, TITLE_SERIES
+from registry.domain import (
+    MUTUAL_RECOGNITION_ITEMS,
+    REGIONS,
+    TITLE_LEVEL_RANK,
+    TITLE_SERIES,
+)
 from registry.models import HighLevelTalent
 from registry.services import Errors
 
@@ -241,12 +247,13 @@ def _store_files(application: Application, checked, *, supplement: bool):
                                            format=result.format, size=result.size, supplement=supplement)
 
 
-def _event(application: Application, *, action: str, from_status: str, actor, note: str = ""):
+def _event(application: Application, *, action: str, from_status: str, actor, note: str = "", missing: list[str] | None = None):
     ApplicationEvent.objects.create(application=application, action=action, from_status=from_status, to_status=application.status,
                                     actor=actor if getattr(actor, "is_authenticated", False) else None,
                                     actor_region=getattr(actor, "region", "") or "", note=note)
     transaction.on_commit(lambda: signals.application_status_changed.send(
-        sender=Application, application=application, action=action, from_status=from_status, to_status=application.status, actor=actor))
+        sender=Application, application=application, action=action, from_status=from_status, to_status=application.status, actor=actor,
+        missing=list(missing or [])))
 
 
 @transaction.atomic
@@ -290,7 +297,7 @@ def application_submit(*, actor, item: ServiceItem, accept_region: str, handle_r
     errors.raise_if_any()
     person = getattr(actor, "person", None) if hasattr(actor, "person") else None
     app = Application.objects.create(
-        number=f"TMP-{timezone.now().timestamp()}", applicant=actor, person=person, version=version, item=item,
+        number=f"T{uuid.uuid4().hex[:22]}", applicant=actor, person=person, version=version, item=item,
         accept_region=accept_region, handle_region=handle_region, form_data=form_data or {}, delivery=delivery,
         mail_recipient=(mail_recipient or "").strip() if delivery == "mail" else "",
         mail_phone=mail_phone if delivery == "mail" else "", mail_address=(mail_address or "").strip() if delivery == "mail" else "",
@@ -372,7 +379,8 @@ def application_request_correction(*, actor, application: Application, items: li
     app.resume_status = before
     app.save()
     notice = CorrectionNotice.objects.create(application=app, items=listed, note=(note or "").strip(), requested_by=actor)
-    _event(app, action="request_correction", from_status=before, actor=actor, note="需补正：" + "、".join(i["name"] for i in listed))
+    _event(app, action="request_correction", from_status=before, actor=actor, note="需补正：" + "、".join(i["name"] for i in listed),
+           missing=[i["name"] for i in listed])
     return notice
 
 
@@ -534,12 +542,22 @@ def talent_card_issue(*, actor, talent: HighLevelTalent, services: list[str] | N
         _invalid("services", f"未知的事项编码：{'、'.join(unknown)}", "unknown_code")
     today = _today(today)
     prefix = f"{cardnumber.PREFIX}{region}{today.year:04d}"
-    last = TalentCard.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
-    serial = int(last[len(prefix):len(prefix) + 6]) + 1 if last else 1
-    card = TalentCard.objects.create(
-        number=cardnumber.make(region, today.year, serial), talent=talent, region=region, tier=talent.tier, issued_on=today,
-        valid_from=today, valid_until=_add_years(today, years) - dt.timedelta(days=1), issued_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    card = None
+    for _attempt in range(5):  # two issues at once may pick the same serial: the unique number refuses one, retry
+        last = TalentCard.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+        serial = int(last[len(prefix):len(prefix) + 6]) + 1 if last else 1
+        try:
+            with transaction.atomic():
+                card = TalentCard.objects.create(
+                    number=cardnumber.make(region, today.year, serial), talent=talent, region=region, tier=talent.tier, issued_on=today,
+                    valid_from=today, valid_until=_add_years(today, years) - dt.timedelta(days=1),
+                    issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+            break
+        except IntegrityError:
+            continue
+    if card is None:
+        _invalid("talent", "发卡繁忙，请稍后重试", "busy")
     card.entitled_services.set(items)
     _card_event(card, "issue", actor)
     return card

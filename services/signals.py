@@ -2,7 +2,8 @@
 
 - ``application_status_changed``: sender=Application; kwargs ``application``, ``action`` (accept,
   not_accept, request_correction, supplement, start_processing, complete, refuse, withdraw, submit),
-  ``from_status`` ("" on submit), ``to_status``, ``actor``.
+  ``from_status`` ("" on submit), ``to_status``, ``actor``, ``missing`` (names of the materials a 补正 notice
+  lists; empty for other actions).
 - ``talent_card_changed``: sender=TalentCard; kwargs ``card``, ``action`` (issue, renew, suspend,
   reinstate, revoke, expire), ``actor`` (None for the daily expiry run).
 - ``talent_card_expiring``: sender=TalentCard; kwargs ``card``, ``days_left`` — sent by the daily

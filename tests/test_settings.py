@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "PII_HMAC_KEY")}
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "PII_HMAC_KEY", "TALENT_CARD_SIGNING_KEY")}
     env.update(env_extra)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
@@ -22,6 +22,7 @@ PRODUCTION = {
     "FIELD_ENCRYPTION_KEYS": "m0q5Yc7S2bJ0oQx9G0y4o1cZQm9XkqG2p5t9Y7hC3uE=",
     "PII_HMAC_KEY": "deploy-check-hmac",
     "ALLOWED_HOSTS": "talent.example.cn",
+    "TALENT_CARD_SIGNING_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
 }
 
 
@@ -31,11 +32,15 @@ def test_production_passes_check_deploy_without_warnings():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_secrets():
+import pytest
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "PII_HMAC_KEY", "TALENT_CARD_SIGNING_KEY"])
+def test_production_refuses_to_start_without_secrets(missing):
     env = dict(PRODUCTION)
-    env.pop("SECRET_KEY")
+    env.pop(missing)
     result = _run(env, "check")
-    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+    assert result.returncode != 0 and missing in result.stderr
 
 
 def test_embedded_default_runs_tasks_eagerly_without_redis():

@@ -13,6 +13,10 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 PII_HMAC_KEY = env("PII_HMAC_KEY", "")
 if not FIELD_ENCRYPTION_KEYS or not PII_HMAC_KEY:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and PII_HMAC_KEY must be set in production")
+# Talent cards are signed with their own Ed25519 key so that rotating SECRET_KEY never invalidates printed cards.
+TALENT_CARD_SIGNING_KEY = env("TALENT_CARD_SIGNING_KEY", "")
+if not TALENT_CARD_SIGNING_KEY:
+    raise ImproperlyConfigured("TALENT_CARD_SIGNING_KEY (an Ed25519 private key, PEM or base64 seed) must be set in production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

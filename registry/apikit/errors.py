@@ -11,7 +11,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, IntegrityError
+from django.db import DatabaseError, DataError, IntegrityError
 from django.http import Http404
 from django.utils import translation
 from rest_framework import exceptions, status
@@ -255,6 +255,9 @@ def exception_handler(exc, context):
         return problem_response(status_code=status_code, code=code, detail=errors[0]["message"] if len(errors) == 1 else text(code), request=request, errors=errors)
     if isinstance(exc, IntegrityError):
         return problem_response(status_code=409, code="conflict", request=request)
+    if isinstance(exc, (DataError, OverflowError)):
+        # a value the database cannot hold (too large a number, a NUL character…): the caller's input
+        return problem_response(status_code=400, code="validation_error", request=request, errors=[{"field": None, "code": "invalid", "message": text("invalid")}])
     if isinstance(exc, ProblemException):
         return problem_response(status_code=exc.status_code, code=exc.problem_code, detail=str(exc.detail), request=request, errors=exc.errors)
     if isinstance(exc, exceptions.ValidationError):

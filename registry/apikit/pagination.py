@@ -30,6 +30,15 @@ class ApiCursorPagination(CursorPagination):
         return ordering
 
 
+    def decode_cursor(self, request):
+        from rest_framework.exceptions import NotFound, ValidationError
+
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({self.cursor_query_param: ["无效的分页游标 / Invalid cursor"]}) from None
+
+
 class CodeCursorPagination(ApiCursorPagination):
     """Reference codes, in code order."""
 

@@ -36,6 +36,9 @@ ERROR_TEXT = {
     "412": "If-Match 与当前 ETag 不符 / If-Match does not match the current ETag",
     "422": "数据未通过校验（字段错误列表） / Data failed validation (list of field errors)",
     "429": "请求过于频繁（见 Retry-After） / Too many requests (see Retry-After)",
+    "406": "无法提供所请求的格式（仅 JSON） / Not acceptable (JSON only)",
+    "413": "行数超过上限 / Too many rows",
+    "415": "请求体须为 JSON / The body must be JSON",
 }
 
 
@@ -43,7 +46,7 @@ class ApiAutoSchema(AutoSchema):
     """Adds the problem-details error responses an operation can give, by its kind."""
 
     def _error_codes(self) -> list[str]:
-        codes = ["401", "403", "429"]
+        codes = ["401", "403", "406", "429"]
         method = self.method
         has_pk = "{" in self.path
         if method == "GET":
@@ -51,7 +54,9 @@ class ApiAutoSchema(AutoSchema):
             if has_pk:
                 codes.append("404")
         else:
-            codes += ["400", "409", "422"]
+            codes += ["400", "409", "415", "422"]
+            if self.path.rstrip("/").endswith("/bulk"):
+                codes.append("413")
             if has_pk:
                 codes.append("404")
             if method in ("PUT", "PATCH"):
@@ -69,10 +74,16 @@ class ApiAutoSchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        for param in operation.get("parameters", []):
+            # model verbose names (Chinese) as schema titles would name generated clients' enums: use the parameter's name
+            schema = param.get("schema", {})
+            for node in (schema, schema.get("items", {})):
+                node.pop("title", None)
         ref = self.resolve_serializer(ProblemSerializer, "response").ref
         responses = operation.setdefault("responses", {})
         for code in self._error_codes():
-            responses.setdefault(code, {"description": ERROR_TEXT[code], "content": {PROBLEM_CONTENT_TYPE: {"schema": ref}}})
+            entry = responses.setdefault(code, {"description": ERROR_TEXT[code], "content": {}})
+            entry.setdefault("content", {}).setdefault(PROBLEM_CONTENT_TYPE, {"schema": ref})
         if method == "GET" and "{" in path and "200" in responses:
             responses["200"].setdefault("headers", {})["ETag"] = {"schema": {"type": "string"}, "description": "记录版本 / Version of the record"}
             responses.setdefault("304", {"description": "未修改（If-None-Match 命中） / Not modified"})

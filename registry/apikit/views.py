@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import filters, generics, status
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, filters, generics, status
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -54,5 +56,23 @@ class ListView(ApiView):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.render_rows(page))
 
+    def filter_queryset(self, queryset):
+        """A filter method's ValidationError (an unknown code, an unknown mode) is a 400 like a form error."""
+        try:
+            return super().filter_queryset(queryset)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError({"query": exc.messages}) from None
+
     def render_rows(self, rows):
         return self.get_serializer(rows, many=True).data
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Unknown paths under /api/v1/: a problem-details 404 (JSON), like every other API error."""
+    from django.http import JsonResponse
+
+    from .errors import PROBLEM_CONTENT_TYPE, problem_body
+
+    body = problem_body(status_code=404, code="not_found", instance=request.get_full_path(), errors=[])
+    return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})

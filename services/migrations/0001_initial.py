@@ -265,7 +265,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '好差评',
                 'verbose_name_plural': '好差评',
-                'constraints': [models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='rating_score_range')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='service_rating_score_range')],
             },
         ),
         migrations.AddConstraint(

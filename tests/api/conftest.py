@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-ALL_SCOPES = None
+@pytest.fixture(autouse=True)
+def _reference_loaded(reference):
+    """Reference codes present even after a live-server (transactional) test flushed the database."""
 
 
 @pytest.fixture(autouse=True)

@@ -357,3 +357,23 @@ def test_reference_endpoints(bj_client):
     assert bj_client.get("/api/v1/industries/?parent=39").json()["results"][0]["code"].startswith("39")
     assert bj_client.get("/api/v1/disciplines/F02/").json()["name"]
     assert bj_client.get("/api/v1/occupations/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "payload", "field"),
+    [
+        ("/api/v1/graduates/", {"name": "王五", "id_number": f.id_number(1601, birth="20010101"), "school": "南开大学", "school_division": "nowhere", "degree": "master",
+                                "major": "化学", "graduation_year": 2026}, "school_division"),
+        ("/api/v1/demands/", None, "city"),
+    ],
+)
+def test_unknown_division_codes_are_422_not_500(url, payload, field, make_key, partner_client, factory):
+    """Regression: the services read a None foreign key (RelatedObjectDoesNotExist) on an unknown code."""
+    client = partner_client(make_key(region="12" if payload else "13"))
+    if payload is None:
+        today = dt.date.today()
+        payload = {"organisation": factory.organisation().pk, "kind": "consultation", "title": "咨询", "description": "说明", "industry": "3912",
+                   "sharing_modes": ["remote"], "city": "nowhere", "period_start": str(today), "period_end": str(today)}
+    r = client.post(url, payload, format="json")
+    assert r.status_code == 422, r.content
+    assert field in {e["field"] for e in r.json()["errors"]}

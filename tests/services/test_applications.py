@@ -370,13 +370,13 @@ def test_rating_once_after_completion_by_the_applicant(submit, staff_he, staff_b
 
 
 @pytest.mark.django_db(transaction=True)
-def test_status_change_signal_after_commit(reference, submit, staff_he):
+def test_status_change_signal_after_commit(reference, submit, staff_he, staff_bj):
     from services.signals import application_status_changed
 
     received = []
 
-    def listener(sender, application, action, from_status, to_status, actor, **kw):
-        received.append((action, from_status, to_status, actor))
+    def listener(sender, application, action, from_status, to_status, actor, missing, **kw):
+        received.append((action, from_status, to_status, actor, missing))
 
     application_status_changed.connect(listener)
     try:
@@ -384,10 +384,15 @@ def test_status_change_signal_after_commit(reference, submit, staff_he):
         services.application_accept(actor=staff_he, application=app)
         with pytest.raises(ValidationError):
             services.application_accept(actor=staff_he, application=app)  # refused: no signal
+        with pytest.raises(PermissionDenied):
+            services.application_request_correction(actor=staff_he, application=app, items=[{"key": "form"}])  # 办理地's step
+        services.application_request_correction(actor=staff_bj, application=app, items=[{"key": "form"}, {"key": "certificate"}])
     finally:
         application_status_changed.disconnect(listener)
-    assert [(a, f, t) for a, f, t, _ in received] == [("submit", "", "submitted"), ("accept", "submitted", "accepted")]
+    assert [(a, f, t) for a, f, t, _, _ in received] == [
+        ("submit", "", "submitted"), ("accept", "submitted", "accepted"), ("request_correction", "accepted", "correction")]
     assert received[1][3] == staff_he
+    assert received[2][4] == ["申请表", "职称证书"] and received[1][4] == []
 
 
 def test_staff_lists_are_region_scoped(submit, staff_bj, staff_he, staff_tj):
@@ -396,3 +401,22 @@ def test_staff_lists_are_region_scoped(submit, staff_bj, staff_he, staff_tj):
     assert not selectors.applications_for_staff(staff_he, side="handle").exists()
     assert list(selectors.applications_for_staff(staff_bj, side="handle")) == [app]
     assert not selectors.applications_for_staff(staff_tj).exists()
+
+
+def test_deadline_alerts_name_the_handler(submit, staff_he, staff_bj):
+    app = submit()
+    services.application_accept(actor=staff_he, application=app, today=D(2026, 2, 2))
+    (row,) = selectors.application_deadline_alerts(today=D(2026, 2, 13))
+    assert (row["application_id"], row["handler"], row["due"], row["overdue"]) == (app.pk, staff_he, D(2026, 2, 14), False)
+    services.application_start_processing(actor=staff_bj, application=app)
+    (row,) = selectors.application_deadline_alerts(today=D(2026, 2, 24))
+    assert row["handler"] == staff_bj and row["overdue"] is True and row["item_name"] == "职称资格互认"
+    assert selectors.application_deadline_alerts(today=D(2026, 2, 10)) == []
+
+
+def test_visibility(submit, applicant, staff_bj, staff_he, staff_tj, make_user):
+    app = submit(accept_region="13", handle_region="11")
+    for user in (applicant, staff_bj, staff_he):
+        assert selectors.application_visible_to(user, app)
+    for user in (staff_tj, make_user(), make_user(region="11")):  # other region's staff, another applicant, a non-staff user with a region
+        assert not selectors.application_visible_to(user, app)

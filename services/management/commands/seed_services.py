@@ -11,6 +11,9 @@ from services.models import ServiceItem
 class Command(BaseCommand):
     help = "载入同事同标事项目录（可重复执行）"
 
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="同时为 seed_demo 的演示账号生成通办申请和人才卡，并为区域工作人员组授权")
+
     @transaction.atomic
     def handle(self, *args, **options):
         created = updated = unchanged = 0
@@ -36,3 +39,9 @@ class Command(BaseCommand):
             for region, (department, address, phone, hours) in catalogue_data.CONTACTS.items():
                 services.regional_contact_set(actor=None, item=item, region=region, department=department, address=address, phone=phone, hours=hours)
         self.stdout.write(f"同事同标事项：新增 {created}，更新 {updated}，未变 {unchanged}")
+        if options.get("demo"):
+            from services import demo
+
+            granted = demo.grant_staff_permissions()
+            made = demo.seed()
+            self.stdout.write(f"演示数据：通办申请 {made['applications']}，人才卡 {made['cards']}；区域工作人员组授权：{'是' if granted else '否（未找到该组）'}")

@@ -1,0 +1,38 @@
+"""Schemathesis against the live schema, in-process (WSGI): generated requests to every operation, as a
+partner with every scope, must never meet a server error and every response must conform to the schema
+(status code, content type, headers, body)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def partner_key(make_key, factory, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"partner": "100000/min", "user": "100000/min", "anon": "100000/min"}}
+    factory.expert()
+    factory.demand()
+    factory.graduate()
+    return make_key(region="13").clear
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=int(os.environ.get("JJJ_SCHEMATHESIS_EXAMPLES", "6")), deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_api_conforms_to_its_schema(case, partner_key):
+    case.call_and_validate(headers={"X-Api-Key": partner_key}, checks=CHECKS)

@@ -1,0 +1,340 @@
+"""End-to-end flows in a real browser (Playwright + Debian's Chromium) against pytest-django's live server.
+
+Flow 1: an enterprise signs up, registers its organisation (统一社会信用代码 checked as typed), posts a demand
+through the guided form with the code pickers (a double click creates one record) → staff of Hebei verifies the
+organisation and publishes the demand → it is in the public 人才需求目录.
+Also: a form whose session expired is restored after logging in again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs its own event loop
+
+from registry import services  # noqa: E402
+from registry.choices import ConsentScope, Status  # noqa: E402
+from tests.support import factory as builders  # noqa: E402
+from tests.support.browser import CHROMIUM_ARGS, chromium_path, screenshot_dir  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pw-Jjj-2026!"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    return screenshot_dir(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def cache_cleared():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def _seed_catalogue(factory, staff_he):
+    for title, division, industry in (("保定汽车轻量化材料攻关", "130600", "3670"), ("唐山钢铁超低排放改造咨询", "130200", "3110")):
+        org = factory.organisation(division=division)
+        demand = factory.demand(organisation=org, title=title, industry=industry, status=Status.SUBMITTED)
+        services.record_transition(actor=staff_he, record=demand, to=Status.PUBLISHED)
+    for name, home in (("陈海淀", "110108"), ("周滨海", "120116")):
+        expert = factory.expert(name=name, home_division=home)
+        services.consent_grant(person=expert.person, scope=ConsentScope.PUBLIC_DIRECTORY)
+
+
+def _pick(page, field_id: str, query: str, option_text: str):
+    box = page.locator(f"#{field_id}")
+    box.fill(query)
+    page.locator(f"#{field_id}-list [role=option]", has_text=option_text).first.click()
+
+
+def _login(page, username: str, password: str = PASSWORD):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form button[type=submit]")
+
+
+def test_enterprise_posts_demand_and_hebei_staff_publishes_it(page, factory, staff_he, shots, cache_cleared):
+    from registry.models import Demand, Organisation
+
+    staff_he.set_password(PASSWORD)
+    staff_he.save()
+    _seed_catalogue(factory, staff_he)
+
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "京津冀人才共享平台"
+    assert page.locator(".figures li").first.locator("strong").inner_text() == "2"
+    page.screenshot(path=str(shots / "home.png"), full_page=True)
+
+    # sign up as an enterprise user
+    page.click("text=用人单位：发布需求")
+    page.fill("#id_username", "baoding_corp")
+    page.fill("#id_email", "hr@baoding-corp.cn")
+    page.fill("#id_password1", "Baoding-2026-pw")
+    page.fill("#id_password2", "Baoding-2026-pw")
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/portal/org/register/")
+
+    # the credit code is checked as typed, with the server's arithmetic
+    good = builders.credit_code(20261123)
+    wrong = good[:-1] + ("1" if good[-1] != "1" else "2")
+    page.fill("#id_name", "保定莲池智能装备有限公司")
+    page.fill("#id_credit_code", wrong)
+    assert "校验位不正确" in page.locator("#credit-check").inner_text()
+    page.fill("#id_credit_code", good[:10] + "I")
+    assert "不允许的字符：I" in page.locator("#credit-check").inner_text()
+    page.fill("#id_credit_code", good)
+    assert "校验位正确" in page.locator("#credit-check").inner_text()
+    _pick(page, "id_division", "莲池", "莲池区")
+    _pick(page, "id_industry", "工业机器人", "工业机器人制造")
+    page.fill("#id_contact_name", "李经理")
+    page.screenshot(path=str(shots / "org_register.png"), full_page=True)
+    page.click("form[data-once] button[type=submit]")
+    page.wait_for_url("**/portal/org/")
+    org = Organisation.objects.get(credit_code=good)
+    assert org.division_id == "130606" and org.status == Status.SUBMITTED
+
+    # the guided demand form: three steps and a summary
+    page.click("text=发布新需求")
+    page.wait_for_url("**/portal/demands/new/**")
+    page.select_option("#id_kind", "technical_problem")
+    page.fill("#id_title", "焊接机器人视觉引导精度提升")
+    page.fill("#id_description", "产线焊接机器人视觉引导误差约1毫米，需要专家指导标定与算法优化。")
+    page.click("fieldset[data-step='1'] [data-next]")
+    assert page.locator("fieldset[data-step='2']").is_visible()
+    assert page.locator("fieldset[data-step='1']").is_hidden()
+    assert "工业机器人制造" in page.locator("#f-industry .chips").inner_text()  # prefilled from the organisation
+    _pick(page, "id_disciplines", "F03", "F03")
+    page.click("fieldset[data-step='2'] [data-next]")
+    # a required step-3 field left empty stops the step with a message next to it
+    page.click("fieldset[data-step='3'] [data-next]")
+    assert page.locator("#f-period_start .client-error").is_visible()
+    page.check("input[name=sharing_modes][value=consulting]")
+    page.check("input[name=sharing_modes][value=remote]")
+    today = dt.date.today()
+    page.fill("#id_period_start", today.isoformat())
+    page.fill("#id_period_end", (today + dt.timedelta(days=120)).isoformat())
+    page.click("fieldset[data-step='3'] [data-next]")
+    summary = page.locator("[data-summary]").inner_text()
+    assert "焊接机器人视觉引导精度提升" in summary and "顾问咨询" in summary
+    page.screenshot(path=str(shots / "demand_form_review.png"), full_page=True)
+    page.locator("button[name=submit]").dblclick()  # a double click makes one demand
+    page.wait_for_url("**/portal/demands/*/")
+    assert Demand.objects.filter(organisation=org).count() == 1
+    demand = Demand.objects.get(organisation=org)
+    assert demand.status == Status.SUBMITTED and list(demand.disciplines.values_list("code", flat=True)) == ["F03"]
+    assert "待审核" in page.locator("main").inner_text()
+
+    # staff of Hebei: verify the organisation, then publish
+    page.locator("header form.inline button").click()  # logout
+    _login(page, "staff_he")
+    page.goto("/staff/")
+    queue = page.locator("main")
+    assert "保定莲池智能装备有限公司" in queue.inner_text() and "焊接机器人视觉引导精度提升" in queue.inner_text()
+    page.screenshot(path=str(shots / "staff_queue.png"), full_page=True)
+    page.locator("article", has_text="焊接机器人视觉引导精度提升").locator("button", has_text="发布").click()
+    assert "需求单位尚未通过审核" in page.locator(".messages").inner_text()
+    page.locator("article", has_text="保定莲池智能装备有限公司").locator("button", has_text="审核通过").click()
+    page.locator("article", has_text="焊接机器人视觉引导精度提升").locator("button", has_text="发布").click()
+    assert "已发布" in page.locator(".messages").inner_text()
+    demand.refresh_from_db()
+    assert demand.status == Status.PUBLISHED and demand.verified_by_id == staff_he.pk
+
+    # it is in the public catalogue, searchable by city
+    page.goto("/demands/?city=130606")
+    page.click("text=焊接机器人视觉引导精度提升")
+    assert "保定莲池智能装备有限公司" in page.locator("main").inner_text()
+    page.screenshot(path=str(shots / "demand_detail.png"), full_page=True)
+
+    # a phone
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    assert page.locator("#site-nav").is_hidden()
+    page.click(".nav-toggle")
+    assert page.locator("#site-nav").is_visible()
+    page.screenshot(path=str(shots / "home_phone.png"), full_page=False)
+
+    # English, switched from the header
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.select_option("#lang-select", "en")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Beijing–Tianjin–Hebei Talent Sharing"
+    assert "Published demand" in page.locator("main").inner_text()
+    page.screenshot(path=str(shots / "home_en.png"), full_page=False)
+
+
+def test_expired_session_restores_the_form_after_login(page, factory, make_user, cache_cleared):
+    from registry.models import Demand
+
+    user = make_user(username="tangshan_corp")
+    factory.organisation(actor=user, division="130200")
+    _login(page, "tangshan_corp")
+    page.goto("/portal/demands/new/")
+    page.fill("#id_title", "高炉煤气余热回收方案论证")
+    page.fill("#id_description", "论证余热发电方案的技术经济性。")
+    page.wait_for_timeout(500)  # the draft is saved 300 ms after typing
+    page.context.clear_cookies(name="sessionid")  # the session expires while the person is typing
+    page.click("fieldset[data-step='1'] [data-next]")
+    page.click("fieldset[data-step='2'] [data-next]")
+    page.check("input[name=sharing_modes][value=project]")
+    today = dt.date.today()
+    page.fill("#id_period_start", today.isoformat())
+    page.fill("#id_period_end", (today + dt.timedelta(days=30)).isoformat())
+    page.click("fieldset[data-step='3'] [data-next]")
+    page.click("button[name=save]")
+    page.wait_for_url("**/accounts/login/**")
+    assert "自动恢复" in page.locator("main").inner_text()
+    assert Demand.objects.count() == 0
+    page.fill("#id_username", "tangshan_corp")
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/portal/demands/new/")
+    assert page.locator("#id_title").input_value() == "高炉煤气余热回收方案论证"
+    assert page.locator("input[name=sharing_modes][value=project]").is_checked()
+    assert "已恢复" in page.locator(".draft-note").inner_text()
+    # sending it now works, and the saved draft is forgotten
+    page.click("fieldset[data-step='1'] [data-next]")
+    page.click("fieldset[data-step='2'] [data-next]")
+    page.click("fieldset[data-step='3'] [data-next]")
+    page.click("button[name=save]")
+    page.wait_for_url("**/portal/demands/*/")
+    assert Demand.objects.get().title == "高炉煤气余热回收方案论证"
+    assert page.evaluate("localStorage.getItem('jjj-draft:demand-new')") is None
+
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _pdf(name):
+    return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
+
+
+def _logout(page):
+    page.locator("header form.inline button").click()
+    page.wait_for_url("**/")
+
+
+def test_talent_applies_in_tianjin_for_beijing_item_with_correction_and_rating(page, reference, make_user, staff_bj, staff_tj, shots, cache_cleared, settings, tmp_path):
+    """A talent applies in Tianjin (受理地) for an item handled by Beijing (办理地) → Tianjin accepts → Beijing sends
+    a 补正 notice → the talent supplements → Beijing completes → the talent rates it; the talent card shows its QR."""
+    from django.core.management import call_command
+
+    from registry import services as registry_services
+    from services import services as service_services
+    from services.models import Application
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_services", verbosity=0)
+    for staff in (staff_bj, staff_tj):
+        staff.set_password(PASSWORD)
+        staff.save()
+    user = make_user(username="talent_li")
+    talent = registry_services.talent_register(actor=staff_bj, name="李青年", id_number=builders.id_number(903), mobile=builders.mobile(903), tier="D",
+                                               programme="青年拔尖人才", recognised_on=dt.date(2024, 5, 1), home_division="110108", status=Status.VERIFIED)
+    talent.person.user = user
+    talent.person.save()
+    service_services.talent_card_issue(actor=staff_bj, talent=talent)
+
+    _login(page, "talent_li")
+    page.goto("/portal/card/")
+    assert page.locator(".qr svg").count() == 1
+    page.screenshot(path=str(shots / "talent_card.png"), full_page=True)
+
+    page.goto("/portal/services/")
+    page.click("text=职称资格互认")
+    assert "15 个工作日" in page.locator("main").inner_text()
+    page.screenshot(path=str(shots / "service_item.png"), full_page=True)
+    page.click("text=在线申请")
+    page.select_option("#id_accept_region", "12")
+    page.select_option("#id_handle_region", "11")
+    page.set_input_files("#id_m_id_card", _pdf("身份证.pdf"))
+    page.set_input_files("#id_m_form", _pdf("申请表.pdf"))
+    page.set_input_files("#id_m_title_certificate", _pdf("职称证书.pdf"))
+    page.click("form[data-once] button[type=submit]")
+    page.wait_for_url("**/portal/applications/*/")
+    app = Application.objects.get()
+    assert (app.accept_region, app.handle_region) == ("12", "11")
+    assert "未受理，尚未计时" in page.locator("main").inner_text()
+    _logout(page)
+
+    # Tianjin, the 受理地, accepts
+    _login(page, "staff_tj")
+    page.goto("/staff/applications/")
+    page.click(f"text={app.number}")
+    page.locator("#act-accept").locator("..").locator("button[type=submit]").click()
+    assert "已受理" in page.locator("main").inner_text()
+    _logout(page)
+
+    # Beijing, the 办理地, sends the one-time 补正 notice
+    _login(page, "staff_bj")
+    page.goto("/staff/applications/")
+    page.click(f"text={app.number}")
+    section = page.locator("section", has=page.locator("#act-request_correction"))
+    section.locator("#item-title_certificate").check()
+    section.locator("#reason-title_certificate").fill("证书扫描件不清晰，请重新扫描上传")
+    page.screenshot(path=str(shots / "staff_application.png"), full_page=True)
+    section.locator("button[type=submit]").click()
+    assert "待补正" in page.locator("main").inner_text()
+    _logout(page)
+
+    # the talent supplements
+    _login(page, "talent_li")
+    page.goto(f"/portal/applications/{app.pk}/")
+    assert "证书扫描件不清晰" in page.locator(".notice").inner_text()
+    assert "补正中，计时暂停" in page.locator("main").inner_text()
+    page.screenshot(path=str(shots / "application_correction.png"), full_page=True)
+    page.set_input_files("#id_m_title_certificate", _pdf("职称证书-清晰.pdf"))
+    page.click("text=提交补正材料 >> nth=-1")
+    page.wait_for_load_state()
+    app.refresh_from_db()
+    assert app.status == "accepted"
+    _logout(page)
+
+    # Beijing processes and completes with the result file
+    _login(page, "staff_bj")
+    page.goto(f"/staff/applications/{app.pk}/")
+    page.locator("section", has=page.locator("#act-start_processing")).locator("button[type=submit]").click()
+    complete = page.locator("section", has=page.locator("#act-complete"))
+    complete.locator("#result-file").set_input_files(_pdf("互认结果.pdf"))
+    complete.locator("button[type=submit]").click()
+    assert "已办结" in page.locator("main").inner_text()
+    _logout(page)
+
+    # the talent downloads the result and rates the service
+    _login(page, "talent_li")
+    page.goto("/portal/applications/")
+    page.click(f"text={app.number}")
+    assert page.locator("text=下载办理结果").count() == 1
+    page.check("input[name=score][value='5']")
+    page.fill("#id_comment", "异地受理，不用跑北京，很方便")
+    page.screenshot(path=str(shots / "application_rate.png"), full_page=True)
+    page.click("text=提交评价")
+    assert "您的评价：5 分" in page.locator("main").inner_text()
+    app.refresh_from_db()
+    assert app.status == "completed" and app.rating.score == 5
