@@ -101,7 +101,7 @@ class Invitation(models.Model):
         verbose_name = _("邀请")
         verbose_name_plural = _("邀请")
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["demand", "expert"], condition=models.Q(status="pending"), name="matching_uniq_pending_invitation")]
+        constraints = [models.UniqueConstraint(fields=["demand", "expert"], condition=models.Q(status="pending"), name="uniq_pending_invitation")]
 
     def __str__(self) -> str:
         return f"邀请 {self.expert} → {self.demand}"
@@ -133,7 +133,7 @@ class Application(models.Model):
         verbose_name = _("申请 / 揭榜")
         verbose_name_plural = _("申请 / 揭榜")
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["demand", "expert"], condition=models.Q(status="submitted"), name="matching_uniq_open_application")]
+        constraints = [models.UniqueConstraint(fields=["demand", "expert"], condition=models.Q(status="submitted"), name="uniq_open_application")]
 
     def __str__(self) -> str:
         return f"申请 {self.expert} → {self.demand}"
@@ -160,7 +160,7 @@ class ApplicationMember(models.Model):
     class Meta:
         verbose_name = _("团队成员")
         verbose_name_plural = _("团队成员")
-        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="matching_uniq_application_member")]
+        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="uniq_application_member")]
 
 
 class Engagement(models.Model):
@@ -193,9 +193,9 @@ class Engagement(models.Model):
         verbose_name_plural = _("合作")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["demand", "expert"], condition=models.Q(status="active"), name="matching_uniq_active_engagement"),
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="matching_engagement_dates_order"),
-            models.CheckConstraint(condition=models.Q(invitation__isnull=False) | models.Q(application__isnull=False), name="matching_engagement_has_both_yes"),
+            models.UniqueConstraint(fields=["demand", "expert"], condition=models.Q(status="active"), name="uniq_active_engagement"),
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="engagement_dates_order"),
+            models.CheckConstraint(condition=models.Q(invitation__isnull=False) | models.Q(application__isnull=False), name="engagement_has_both_yes"),
         ]
         indexes = [models.Index(fields=["expert", "status"]), models.Index(fields=["demand", "status"])]
 
@@ -221,8 +221,8 @@ class Rating(models.Model):
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
         constraints = [
-            models.UniqueConstraint(fields=["engagement", "side"], name="matching_uniq_rating_per_side"),
-            models.CheckConstraint(condition=models.Q(score__gte=1) & models.Q(score__lte=5), name="matching_rating_score_range"),
+            models.UniqueConstraint(fields=["engagement", "side"], name="uniq_rating_per_side"),
+            models.CheckConstraint(condition=models.Q(score__gte=1) & models.Q(score__lte=5), name="rating_score_range"),
         ]
 
 
@@ -286,7 +286,7 @@ class ReviewPanelMember(models.Model):
         verbose_name = _("评审专家")
         verbose_name_plural = _("评审专家")
         ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["panel", "expert"], name="matching_uniq_panel_member")]
+        constraints = [models.UniqueConstraint(fields=["panel", "expert"], name="uniq_panel_member")]
 
 
 class IndexChange(models.Model):
