@@ -125,7 +125,7 @@ def main(argv=None) -> dict:
     from matching import selectors
     from matching.engine import ExpertIndex, default_taxonomy
     from matching.engine.text import tokenizer_for
-    from registry.models import Demand, Expert
+    from registry.models import Demand
 
     out: dict = {"params": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
                  "load_average": os.getloadavg()}

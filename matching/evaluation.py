@@ -6,7 +6,15 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .engine import COMPONENTS, DemandRecord, ExpertIndex, ExpertRecord, default_taxonomy, mean_metrics, mode_mask
+from .engine import (
+    COMPONENTS,
+    DemandRecord,
+    ExpertIndex,
+    ExpertRecord,
+    default_taxonomy,
+    mean_metrics,
+    mode_mask,
+)
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "matching_eval.json"
 

@@ -12,8 +12,8 @@ Public API:
 """
 from .acceptance import AcceptanceModel, smoothed_rates
 from .assignment import AssignmentResult, CandidateGraph, assign_greedy, assign_optimal
-from .index import ENGINE_VERSION, ExpertIndex, Match
 from .graduates import GraduateIndex, GraduateMatch
+from .index import ENGINE_VERSION, ExpertIndex, Match
 from .metrics import mean_metrics, ndcg_at_k, precision_at_k, recall_at_k
 from .modes import ALL_MODES, MODE_BIT, MODE_CODES, mode_codes, mode_mask
 from .records import DemandRecord, ExpertRecord, GraduateRecord

@@ -26,12 +26,28 @@ from . import explain as _explain
 from .acceptance import DEFAULT_PRIOR_RATE, AcceptanceModel, logit
 from .modes import MODE_CODES
 from .records import DEMAND_KINDS, DemandRecord, ExpertRecord
-from .rules import DATE_MAX, DATE_MIN, RULE_MESSAGES_EN, RULE_MESSAGES_ZH, failed_rules, passes
-from .scores import (COMPONENTS, DISCIPLINE_TABLE, INDUSTRY_TABLE, combine, distance_km,
-                     free_capacity, mode_distance, normalise_weights, rating_score, title_fit,
-                     unit_vectors)
+from .rules import (
+    DATE_MAX,
+    DATE_MIN,
+    RULE_MESSAGES_EN,
+    RULE_MESSAGES_ZH,
+    failed_rules,
+    passes,
+)
+from .scores import (
+    COMPONENTS,
+    DISCIPLINE_TABLE,
+    INDUSTRY_TABLE,
+    combine,
+    distance_km,
+    free_capacity,
+    mode_distance,
+    normalise_weights,
+    rating_score,
+    title_fit,
+)
 from .taxonomy import HEBEI, Taxonomy
-from .text import CorpusStats, Vocabulary, query_weights, tokenizer_for, weighted_counts
+from .text import CorpusStats, Vocabulary, query_weights, tokenizer_for
 
 ENGINE_VERSION = "1.0"
 
@@ -463,8 +479,9 @@ class ExpertIndex:
             if c is None:
                 return (math.nan, math.nan, math.nan)
             lng, lat = c
-        v = unit_vectors(np.array([lng]), np.array([lat]))[0]
-        return (float(v[0]), float(v[1]), float(v[2]))
+        lng_r, lat_r = math.radians(lng), math.radians(lat)
+        c = math.cos(lat_r)
+        return (c * math.cos(lng_r), c * math.sin(lng_r), math.sin(lat_r))
 
     def served_mask(self, prefectures: Iterable[str], all_hebei: bool) -> int:
         mask = self.all_hebei_mask if all_hebei else 0
@@ -503,9 +520,14 @@ class ExpertIndex:
         ]
 
     def prepare_expert(self, rec: ExpertRecord) -> PreparedExpert:
-        counts = weighted_counts(self.expert_fields(rec))
+        counts: dict[str, float] = {}
+        get = counts.get
+        for toks, w in self.expert_fields(rec):
+            for t in toks:
+                counts[t] = get(t, 0.0) + w
+        ids = self.vocab.ids
         vid = self.vocab.id
-        items = sorted((vid(t), w) for t, w in counts.items())
+        items = sorted((ids[t] if t in ids else vid(t), w) for t, w in counts.items())
         terms = np.fromiter((i for i, _ in items), dtype=np.int32, count=len(items))
         tfs = np.fromiter((w for _, w in items), dtype=np.float32, count=len(items))
         tax = self.taxonomy

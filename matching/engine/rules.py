@@ -63,7 +63,7 @@ def rule_masks(e: dict, d: dict, skip: tuple[str, ...] = ()) -> dict[str, np.nda
 def passes(e: dict, d: dict, skip: tuple[str, ...] = ()) -> np.ndarray:
     """True where every rule passes (rules in `skip` are left out: the caller checked them)."""
     ok = None
-    for code, m in rule_masks(e, d, skip).items():
+    for m in rule_masks(e, d, skip).values():
         ok = m if ok is None else ok & m
     return ok
 

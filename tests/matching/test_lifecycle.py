@@ -253,6 +253,7 @@ def test_every_transition_leaves_an_event(world):
 
 def test_expired_demand_refuses_invitations(world):
     import datetime as dt
+
     from registry.models import Demand
 
     Demand.objects.filter(pk=world.demand.pk).update(expires_at=dt.date.today() - dt.timedelta(days=1))
