@@ -773,8 +773,11 @@ class ExpertIndex:
     def _match(self, pe: PreparedExpert, pd: PreparedDemand, part: _Scored, i: int,
                rank: int, total: float, explain: bool) -> Match:
         tax = self.taxonomy
-        comps = {c: (float(part.comps[c][i]) if bool(np.all(part.defined.get(c, True))) else None)
-                 for c in COMPONENTS}
+        comps = {}
+        for c in COMPONENTS:
+            flag = part.defined.get(c, True)
+            ok = flag if isinstance(flag, bool) else bool(np.all(flag))
+            comps[c] = float(part.comps[c][i]) if ok else None
         terms = self._shared_terms(pd.terms, pd.weights, pe.terms)
         industry = None
         if part.ind_level is not None and part.ind_level[i] >= 0:
