@@ -61,11 +61,12 @@ def main(argv=None) -> int:
     django.setup()
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))
-    started = time.perf_counter()
-    call_command("seed_demo", experts=args.experts, demands=args.demands, seed=args.seed, reset=args.keep, no_accounts=True, verbosity=0, stdout=open(os.devnull, "w"))
-    elapsed = time.perf_counter() - started
+    with open(os.devnull, "w") as devnull:
+        call_command("migrate", verbosity=0)
+        call_command("load_reference", verbosity=0, stdout=devnull)
+        started = time.perf_counter()
+        call_command("seed_demo", experts=args.experts, demands=args.demands, seed=args.seed, reset=args.keep, no_accounts=True, verbosity=0, stdout=devnull)
+        elapsed = time.perf_counter() - started
 
     from registry.models import Demand, Expert, Graduate, HighLevelTalent, Person
 

@@ -6,6 +6,9 @@ from registry.apikit.views import not_found
 
 urlpatterns = [
     path("", include("registry.api_urls")),
+    path("", include("services.api_urls")),
+    path("", include("notifications.api_urls")),
+    path("", include("matching.api_urls")),
     # keep last: any other path under /api/v1/ is a problem-details 404, not an HTML page
     re_path(r"^.*$", not_found),
 ]

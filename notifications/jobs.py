@@ -14,13 +14,13 @@ from .models import Kind
 log = logging.getLogger(__name__)
 
 DEMAND_EXPIRY_NOTICE_DAYS = 3
-TALENT_CARD_NOTICE_DAYS = 30
 DIGEST_DAYS = 7
 DIGEST_MAX = 10
 
 
 def expiries(*, today: dt.date | None = None) -> dict[str, int]:
-    """Published demand ending within DEMAND_EXPIRY_NOTICE_DAYS → its organisation; talent cards within 30 days."""
+    """Published demand ending within DEMAND_EXPIRY_NOTICE_DAYS → its organisation. (Talent cards: the services
+    app's daily task sends ``talent_card_expiring`` 30 and 7 days ahead; receivers.py turns it into a notice.)"""
     from registry.choices import Status
     from registry.models import Demand
 
@@ -34,48 +34,47 @@ def expiries(*, today: dt.date | None = None) -> dict[str, int]:
     for demand in demands:
         end = demand.expires_at or demand.period_end
         sent += events.demand_expiring(demand=demand, days_left=(end - today).days)
-    cards = 0
-    for card in _talent_cards_expiring(today=today, within_days=TALENT_CARD_NOTICE_DAYS):
-        cards += events.talent_card_expiring(**card)
-    return {"demands": sent, "talent_cards": cards}
-
-
-def _talent_cards_expiring(*, today: dt.date, within_days: int) -> list[dict]:
-    """HOOK for the services app: the talent cards expiring within ``within_days``, as keyword arguments of
-    events.talent_card_expiring (card_id, recipient, expires_on, link). Empty until the services app lands."""
-    return []
+    return {"demands": sent}
 
 
 def application_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
-    """Cases due within 1 working day, and overdue cases → the staff handling them."""
-    due = overdue = 0
-    for row in _application_deadline_rows(today=today or timezone.localdate()):
-        if events.application_deadline(**row):
-            if row["overdue"]:
-                overdue += 1
-            else:
-                due += 1
-    return {"due": due, "overdue": overdue}
-
-
-def _application_deadline_rows(*, today: dt.date) -> list[dict]:
-    """HOOK for the services app: open applications due within 1 working day (chinesecalendar) or overdue, as
-    keyword arguments of events.application_deadline (application_id, handler, item_name, due, overdue, link)."""
-    return []
+    """Applications due within 1 working day, and overdue ones → the staff member handling each (once per case and
+    due date; overdue ones once a day). Uses services.selectors.application_deadline_alerts."""
+    try:
+        from services import selectors as service_selectors
+    except ImportError:
+        service_selectors = None
+    alerts = getattr(service_selectors, "application_deadline_alerts", None)
+    if alerts is None:
+        log.warning("application deadlines: services.selectors.application_deadline_alerts is not available")
+        return {"due": 0, "overdue": 0, "no_handler": 0}
+    counts = {"due": 0, "overdue": 0, "no_handler": 0}
+    for row in alerts(today=today or timezone.localdate()):
+        if row.get("handler") is None:
+            counts["no_handler"] += 1  # nobody has acted yet: the region's queue shows it as due
+            continue
+        if events.application_deadline(application_id=row["application_id"], handler=row["handler"], item_name=row["item_name"],
+                                       due=row["due"], overdue=row["overdue"],
+                                       link=events.link_to("portal:staff_application", row["application_id"])):
+            counts["overdue" if row["overdue"] else "due"] += 1
+    return counts
 
 
 def _recommended_demands(expert, *, since: dt.datetime) -> list:
-    """The matching app's recommendations when it offers them; else published demand of the past week in the
-    expert's industries (same GB/T 4754 大类) and in the Hebei cities the expert serves."""
-    try:
-        from matching import selectors as matching_selectors  # noqa: PLC0415 — optional until the matching branch lands
-    except ImportError:
-        matching_selectors = None
-    recommend = getattr(matching_selectors, "recommended_demands_for_expert", None)
-    if recommend is not None:
-        return list(recommend(expert=expert, since=since)[:DIGEST_MAX])
-
+    """New demand for the expert's digest: the matching engine's recommendations (``matching.services.
+    recommend_demands_for_expert``, unsaved) published since ``since`` when the matching app offers them; else
+    published demand of the period in the expert's industries (same GB/T 4754 大类) and in the Hebei cities they serve."""
     from registry.selectors import published_demands
+
+    try:
+        from matching import services as matching_services  # optional until the matching branch lands
+    except ImportError:
+        matching_services = None
+    recommend = getattr(matching_services, "recommend_demands_for_expert", None)
+    if recommend is not None:
+        ranked = [r.demand_id for r in recommend(expert=expert, k=DIGEST_MAX * 5, record=False)]
+        fresh = {d.pk: d for d in published_demands().filter(pk__in=ranked, published_at__gte=since)}
+        return [fresh[pk] for pk in ranked if pk in fresh][:DIGEST_MAX]
 
     qs = published_demands().filter(published_at__gte=since)
     prefixes = {"/".join(i.path.split("/")[:2]) for i in expert.industries.all()}
@@ -98,21 +97,25 @@ def weekly_digest(*, now: dt.datetime | None = None) -> dict[str, int]:
     year, week, _ = timezone.localtime(now).isocalendar()
     label = f"{year}-W{week:02d}"
     since = now - dt.timedelta(days=DIGEST_DAYS)
-    sent = skipped = 0
+    counts = {"sent": 0, "already_sent": 0, "nothing_new": 0}
     users = selectors.users_opted_in(kind=Kind.WEEKLY_DIGEST)
     experts = Expert.objects.filter(person__user__in=users, status=Status.VERIFIED).select_related("person__user").prefetch_related("industries", "served_cities")
     for expert in experts:
-        if events.weekly_digest(user=expert.person.user, demands=_recommended_demands(expert, since=since), week=label):
-            sent += 1
+        demands = _recommended_demands(expert, since=since)
+        if not demands:
+            counts["nothing_new"] += 1
+        elif events.weekly_digest(user=expert.person.user, demands=demands, week=label):
+            counts["sent"] += 1
         else:
-            skipped += 1
-    return {"sent": sent, "nothing_new": skipped}
+            counts["already_sent"] += 1
+    return counts
 
 
 def nightly_rematch() -> dict[str, int]:
-    """HOOK: refresh the matching index/recommendations overnight, if the matching app offers ``rematch_all``."""
+    """HOOK: the nightly re-matching. Calls ``matching.services.rematch_all()`` once the matching app offers it
+    (refresh the index and the stored recommendations); until then it only logs."""
     try:
-        from matching import services as matching_services  # noqa: PLC0415
+        from matching import services as matching_services  # optional until the matching branch lands
     except ImportError:
         matching_services = None
     rematch = getattr(matching_services, "rematch_all", None)

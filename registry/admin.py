@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from . import crypto, identifiers, importing, models, permissions, selectors, services
 from .choices import Status
 
-
 # --- list filters and search shared by the four databases ---------------------------------------------
 
 
@@ -166,6 +165,7 @@ class ImportAdminMixin:
             "limit_mb": settings.IMPORT_MAX_UPLOAD_BYTES // 1048576,
             "recent": models.ImportJob.objects.filter(kind=self.import_kind).order_by("-created_at")[:10],
             "has_view_permission": self.has_view_permission(request),
+            "region_label": "" if request.user.is_superuser else importing.REGION_NAMES.get(request.user.region, ""),
         }
         return TemplateResponse(request, "admin/registry/import.html", context)
 
@@ -504,7 +504,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         body = "".join(format_html("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", r[0], r[1], r[3], r[4]) for r in shown)
         more = f"<p>仅显示前 500 条，共 {len(rows)} 条，请下载完整报告。</p>" if len(rows) > 500 else ""
         return format_html('<table><thead><tr><th>行号</th><th>列</th><th>代码</th><th>原因</th></tr></thead><tbody>{}</tbody></table>{}',
-                           mark_safe(body), mark_safe(more))  # noqa: S308 - every piece was escaped by format_html
+                           mark_safe(body), mark_safe(more))
 
     def report_csv(self, request, pk):
         job = models.ImportJob.objects.filter(pk=pk).first()
@@ -517,8 +517,24 @@ class ImportJobAdmin(admin.ModelAdmin):
         return response
 
 
-admin.site.register(models.Consent)
-admin.site.register(models.DataRequest)
+@admin.register(models.Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ("person", "scope", "channel", "granted_at", "revoked_at")
+    list_filter = ("scope", "channel")
+    search_fields = ("person__name",)
+    autocomplete_fields = ("person",)  # never a select of every person
+    list_select_related = ("person",)
+    show_full_result_count = False
+
+
+@admin.register(models.DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    list_display = ("person", "kind", "state", "created_at", "handled_by", "handled_at")
+    list_filter = ("kind", "state")
+    search_fields = ("person__name",)
+    autocomplete_fields = ("person",)
+    raw_id_fields = ("handled_by",)
+    list_select_related = ("person",)
 
 
 # --- partner API keys ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from .apikit.pagination import CodeCursorPagination
 from .apikit.personal import person_fields
 from .apikit.views import ApiView, ListView
 from .choices import Source
+from .filters import division_region
 from .filters import (
     DemandFilter,
     DisciplineFilter,
@@ -74,7 +75,7 @@ def _writer_may_create(caller: Caller) -> None:
 def _region_guard(caller: Caller, code) -> None:
     """The region of a new or moved record must be the caller's (partners and regional staff)."""
     if code and (caller.is_partner or getattr(caller.actor, "is_staff", False)):
-        region = Division.objects.filter(code=str(code).strip()).values_list("region", flat=True).first()
+        region = division_region(str(code).strip())
         if region:  # an unknown code is the service's error to report
             require_region(caller, region)
 
@@ -180,6 +181,21 @@ class DivisionGroupDetailApi(ApiView):
 class RecordListApi(ListView):
     input_serializer: type = None  # for POST
     person_records = True
+    m2m_codes: tuple[str, ...] = ()  # relations listed as codes, loaded per page by selectors.attach_m2m_codes
+    list_values: tuple[str, ...] = ()  # when set, pages are read with .values() (no model instances)
+
+    def render_rows(self, rows):
+        rows = list(rows)
+        if rows and isinstance(rows[0], dict):
+            rows = [selectors.Row(r) for r in rows]
+        rows = selectors.attach_m2m_codes(rows, self.m2m_codes, model=self.base_queryset().model)
+        return super().render_rows(rows)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.list_values and not (self.person_records and _wants_personal(self.request)):
+            queryset = queryset.values(*self.list_values, *(f"m2m_{n}" for n in self.m2m_codes if f"m2m_{n}" in queryset.query.annotations))
+        return queryset
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -189,7 +205,7 @@ class RecordListApi(ListView):
         return context
 
     def get_queryset(self):
-        qs = self.base_queryset()
+        qs = selectors.with_m2m_codes(self.base_queryset(), self.m2m_codes)
         if self.person_records and _wants_personal(self.request):
             qs = qs.defer(None).select_related("person")
         return qs
@@ -490,6 +506,13 @@ class ExpertListApi(RecordListApi):
     serializer_class = s.ExpertOut
     input_serializer = s.ExpertIn
     filterset_class = ExpertFilter
+    m2m_codes = ("disciplines", "industries", "served_cities")
+    list_values = (
+        "id", "status", "region", "source", "source_partner", "external_id", "created_at", "updated_at", "person__name", "person__gender",
+        "person__birth_year", "employer_id", "employer_name", "home_division_id", "outside_region", "talent_team", "title_series", "title_level",
+        "position", "skills", "research_areas", "achievements", "sharing_modes", "serves_all_hebei", "max_engagements", "days_per_month",
+        "available_from", "available_until", "rating_avg", "rating_count",
+    )
     base_queryset = staticmethod(selectors.experts_for_api)
 
     def create(self, caller, data):
@@ -627,6 +650,7 @@ class GraduateListApi(RecordListApi):
     serializer_class = s.GraduateOut
     input_serializer = s.GraduateIn
     filterset_class = GraduateFilter
+    m2m_codes = ("preferred_cities", "intended_industries", "intended_occupations")
     base_queryset = staticmethod(selectors.graduates_for_api)
 
     def create(self, caller, data):
@@ -711,6 +735,7 @@ class DemandListApi(RecordListApi):
     filterset_class = DemandFilter
     person_records = False
     ordering_fields = ["updated_at", "created_at", "id", "published_at"]
+    m2m_codes = ("disciplines",)
     base_queryset = staticmethod(selectors.demands_for_api)
 
     def create(self, caller, data):

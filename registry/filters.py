@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 
 import django_filters as df
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 
 from . import domain, selectors
 from .choices import Status
@@ -42,6 +44,11 @@ def _cached(key: tuple, compute):
 
 def codes_under(model, value: str) -> list[str]:
     return _cached((model.__name__, value.strip()), lambda: selectors.codes_under(model, value))
+
+
+def division_region(code: str) -> str | None:
+    """The region of a division code (cached), None for an unknown code."""
+    return _cached(("region", code), lambda: Division.objects.filter(code=code).values_list("region", flat=True).first())
 
 
 def _division_codes(value: str) -> list[str]:
@@ -84,8 +91,40 @@ def text_q(value: str, *fields: str, json_fields: tuple[str, ...] = ()) -> Q:
     return q
 
 
-class RecordFilter(df.FilterSet):
-    status = df.MultipleChoiceFilter(choices=Status.choices, help_text="状态（可多选） / Status (repeatable)")
+class ApiFilterSet(df.FilterSet):
+    """django-filter without rebuilding everything on every request: the filters are copied shallowly (a filter
+    holds no per-request state but its parent and model) and the form class is built once per FilterSet class.
+    (django-filter deep-copies every filter and builds a new form class per request: a few ms of CPU a call.)"""
+
+    _form_classes: dict = {}
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        model = queryset.model
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            f = copy.copy(base)
+            f.model, f.parent = model, self
+            if base.method:
+                f.method = base.method  # rebinds the method to this copy (and through it to this filterset)
+            self.filters[name] = f
+
+    def get_form_class(self):
+        cls = type(self)
+        form = ApiFilterSet._form_classes.get(cls)
+        if form is None:
+            form = ApiFilterSet._form_classes[cls] = super().get_form_class()
+        return form
+
+
+class RecordFilter(ApiFilterSet):
+    status = df.MultipleChoiceFilter(distinct=False, choices=Status.choices, help_text="状态（可多选） / Status (repeatable)")
     region = df.ChoiceFilter(choices=[(c, zh) for c, zh, _ in domain.REGIONS] + [(domain.REGION_OTHER, "区域外")], help_text="所属地区 / Region")
     updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", help_text="增量同步：此时间（含）之后更新的记录 / Updated at or after (ISO 8601)")
     external_id = df.CharFilter(field_name="external_id", help_text="外部编号（与 source_partner 连用） / The partner's id")
@@ -104,7 +143,7 @@ class ExpertFilter(RecordFilter):
     industry = df.CharFilter(method="industry_filter", help_text="行业代码（含下级，或代码前缀），如 C、39、3912 / Industry code or prefix, with descendants")
     discipline = df.CharFilter(method="discipline_filter", help_text="学科代码（含下级），如 F、F02 / Discipline code, with descendants")
     min_title_level = df.ChoiceFilter(choices=TITLE_CHOICES, method="title_filter", help_text="最低职称级别 / Minimum title level")
-    title_level = df.MultipleChoiceFilter(choices=TITLE_CHOICES, help_text="职称级别（可多选） / Title level (repeatable)")
+    title_level = df.MultipleChoiceFilter(distinct=False, choices=TITLE_CHOICES, help_text="职称级别（可多选） / Title level (repeatable)")
     sharing_modes = df.CharFilter(method="modes_any", help_text="至少接受其一：" + MODE_HELP)
     sharing_modes_all = df.CharFilter(method="modes_all", help_text="全部接受：" + MODE_HELP)
     serves_city = df.CharFilter(method="serves_filter", help_text="愿意服务的河北地级市代码（含服务河北全省者） / Serves this Hebei city")
@@ -139,7 +178,7 @@ class ExpertFilter(RecordFilter):
 
 class TalentFilter(RecordFilter):
     division = df.CharFilter(field_name="home_division_id", method="division_filter", help_text="所在地（含下级或区划组合） / Division with descendants")
-    tier = df.MultipleChoiceFilter(choices=[(c, zh) for c, zh, _ in domain.TALENT_TIERS], help_text="层次 / Tier")
+    tier = df.MultipleChoiceFilter(distinct=False, choices=[(c, zh) for c, zh, _ in domain.TALENT_TIERS], help_text="层次 / Tier")
     industry = df.CharFilter(method="industry_filter", help_text="行业代码（含下级） / Industry with descendants")
     discipline = df.CharFilter(method="discipline_filter", help_text="领域学科代码（含下级） / Field with descendants")
     q = df.CharFilter(method="search", help_text="姓名、认定项目、单位 / Name, programme, employer")
@@ -160,11 +199,11 @@ class TalentFilter(RecordFilter):
 
 class GraduateFilter(RecordFilter):
     division = df.CharFilter(field_name="school_division_id", method="division_filter", help_text="院校所在地（含下级） / School's division with descendants")
-    degree = df.MultipleChoiceFilter(choices=[(c, zh) for c, zh, _ in domain.DEGREES], help_text="学历学位 / Degree")
+    degree = df.MultipleChoiceFilter(distinct=False, choices=[(c, zh) for c, zh, _ in domain.DEGREES], help_text="学历学位 / Degree")
     graduation_year = df.NumberFilter(help_text="毕业年份 / Graduation year")
     discipline = df.CharFilter(method="discipline_filter", help_text="专业学科（含下级） / Major's discipline with descendants")
     preferred_city = df.CharFilter(method="preferred_filter", help_text="意向城市（河北地级市代码） / Preferred Hebei city")
-    seeking_status = df.MultipleChoiceFilter(choices=[(c, zh) for c, zh, _ in domain.SEEKING_STATUS], help_text="求职状态 / Seeking status")
+    seeking_status = df.MultipleChoiceFilter(distinct=False, choices=[(c, zh) for c, zh, _ in domain.SEEKING_STATUS], help_text="求职状态 / Seeking status")
     q = df.CharFilter(method="search", help_text="姓名、院校、专业、求职意向 / Name, school, major, intentions")
 
     class Meta:
@@ -185,8 +224,8 @@ class DemandFilter(RecordFilter):
     division = df.CharFilter(field_name="city_id", method="division_filter", help_text="需求所在地（含下级或区划组合，如 130600、xiongan） / Demand's division with descendants or group")
     industry = df.CharFilter(method="industry_filter", help_text="行业代码（含下级或前缀） / Industry with descendants")
     discipline = df.CharFilter(method="discipline_filter", help_text="相关学科（含下级） / Discipline with descendants")
-    kind = df.MultipleChoiceFilter(choices=[(c, zh) for c, zh, _ in domain.DEMAND_KINDS], help_text="需求类型 / Kind")
-    urgency = df.MultipleChoiceFilter(choices=[(c, zh) for c, zh, _ in domain.URGENCY], help_text="紧急程度 / Urgency")
+    kind = df.MultipleChoiceFilter(distinct=False, choices=[(c, zh) for c, zh, _ in domain.DEMAND_KINDS], help_text="需求类型 / Kind")
+    urgency = df.MultipleChoiceFilter(distinct=False, choices=[(c, zh) for c, zh, _ in domain.URGENCY], help_text="紧急程度 / Urgency")
     min_title_level = df.ChoiceFilter(choices=TITLE_CHOICES, method="title_filter", help_text="要求的职称不低于 / Required title at least")
     max_title_level = df.ChoiceFilter(choices=TITLE_CHOICES, method="title_max_filter", help_text="要求的职称不高于（我能满足的需求） / Required title at most")
     sharing_modes = df.CharFilter(method="modes_any", help_text="至少可用其一：" + MODE_HELP)
@@ -217,11 +256,11 @@ class DemandFilter(RecordFilter):
         return qs.filter(text_q(value, "title", "description", "organisation__name", json_fields=("required_skills",)))
 
 
-class OrganisationFilter(df.FilterSet):
+class OrganisationFilter(ApiFilterSet):
     division = df.CharFilter(field_name="division_id", method="division_filter", help_text="所在地（含下级或区划组合） / Division with descendants")
     industry = df.CharFilter(method="industry_filter", help_text="行业（含下级） / Industry with descendants")
-    org_type = df.MultipleChoiceFilter(choices=[(c, zh) for c, zh, _ in domain.ORGANISATION_TYPES], help_text="单位类型 / Type")
-    status = df.MultipleChoiceFilter(choices=Status.choices, help_text="状态 / Status")
+    org_type = df.MultipleChoiceFilter(distinct=False, choices=[(c, zh) for c, zh, _ in domain.ORGANISATION_TYPES], help_text="单位类型 / Type")
+    status = df.MultipleChoiceFilter(distinct=False, choices=Status.choices, help_text="状态 / Status")
     region = df.ChoiceFilter(choices=[(c, zh) for c, zh, _ in domain.REGIONS], help_text="所属地区 / Region")
     credit_code = df.CharFilter(help_text="统一社会信用代码 / Credit code")
     updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", help_text="增量同步 / Updated at or after")
@@ -240,7 +279,7 @@ class OrganisationFilter(df.FilterSet):
         return qs.filter(text_q(value, "name"))
 
 
-class CodeFilter(df.FilterSet):
+class CodeFilter(ApiFilterSet):
     parent = df.CharFilter(field_name="parent_id", help_text="上级代码（直接下级） / Direct children of")
     within = df.CharFilter(method="within_filter", help_text="该代码及其全部下级 / This code and all descendants")
     depth = df.NumberFilter(help_text="层级 / Depth")

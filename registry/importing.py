@@ -200,7 +200,7 @@ KIND_BY_MODEL = {k.model_name: k for k in KINDS.values()}
 
 def _normalise_header(value) -> str:
     text = str(value or "").strip()
-    text = re.sub(r"[（(]\s*(必填|required)\s*[)）]", "", text, flags=re.I)
+    text = re.sub(r"[（(]\s*(必填|required)\s*[)）]", "", text, flags=re.IGNORECASE)
     return re.sub(r"[\s*_\-]", "", text).lower()
 
 
@@ -253,8 +253,7 @@ def _read_xlsx(data: bytes) -> Table:
     total = max((sheet.max_row or 1) - 1, 0)
 
     def numbered():
-        for n, row in enumerate(rows, start=2):
-            yield n, row
+        yield from enumerate(rows, start=2)
         workbook.close()
 
     return Table(headers=headers, rows=numbered(), total=total, fmt="xlsx")

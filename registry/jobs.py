@@ -17,6 +17,7 @@ from .models import ImportJob, User
 log = logging.getLogger(__name__)
 
 
+@transaction.atomic
 def import_job_create(*, actor, kind: str, mode: str, upload, partner: str = "") -> ImportJob:
     """Store an uploaded file as a pending ImportJob and queue it. Refuses an oversized file before storing it."""
     permissions.require(getattr(actor, "is_staff", False), "只有工作人员可以批量导入")

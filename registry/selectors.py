@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 
 from . import domain
 from .choices import Status
-from .models import Demand, Discipline, Division, DivisionGroup, Expert, Graduate, HighLevelTalent, Industry
+from .models import (
+    Demand,
+    Discipline,
+    Division,
+    DivisionGroup,
+    Expert,
+    Graduate,
+    HighLevelTalent,
+    Industry,
+)
 
 
 def division_codes_within(code_or_group: str) -> list[str]:
@@ -121,7 +130,7 @@ def region_figures() -> dict:
         prefecture = parts[1] if len(parts) > 1 else parts[0]
         per_city[prefecture] = per_city.get(prefecture, 0) + row["n"]
     names = dict(Division.objects.filter(code__in=per_city).values_list("code", "name"))
-    figures["demand_by_city"] = sorted(((names.get(c, c), n) for c, n in per_city.items()), key=lambda x: -x[1])[:11]
+    figures["demand_by_city"] = sorted(({"code": c, "name": names.get(c, c), "n": n} for c, n in per_city.items()), key=lambda x: (-x["n"], x["code"]))[:11]
     return figures
 
 
@@ -186,9 +195,9 @@ def codes_under(model, code: str) -> list[str]:
 
 
 def experts_for_api() -> QuerySet[Expert]:
-    return Expert.objects.select_related("person").prefetch_related("disciplines", "industries", "served_cities").defer(
-        "person__id_number", "person__mobile"
-    )
+    """Experts with their person (identifiers deferred: lists never decrypt them); the code lists come from
+    :func:`attach_m2m_codes` (lists) or the relations themselves (one record)."""
+    return Expert.objects.select_related("person").defer("person__id_number", "person__mobile")
 
 
 def talent_for_api() -> QuerySet[HighLevelTalent]:
@@ -196,13 +205,77 @@ def talent_for_api() -> QuerySet[HighLevelTalent]:
 
 
 def graduates_for_api() -> QuerySet[Graduate]:
-    return Graduate.objects.select_related("person").prefetch_related("preferred_cities", "intended_industries", "intended_occupations").defer(
-        "person__id_number", "person__mobile"
-    )
+    return Graduate.objects.select_related("person").defer("person__id_number", "person__mobile")
 
 
 def demands_for_api() -> QuerySet[Demand]:
-    return Demand.objects.select_related("organisation").prefetch_related("disciplines").defer("organisation__contact_phone")
+    return Demand.objects.select_related("organisation").only(*[f.name for f in Demand._meta.concrete_fields], "organisation__name")
+
+
+def with_m2m_codes(qs: QuerySet, names: tuple[str, ...]) -> QuerySet:
+    """On PostgreSQL, the codes of each many-to-many relation as an array column of the same query
+    (``ARRAY(SELECT … FROM join table WHERE owner = id)``): a page of records is one round trip. Elsewhere the
+    queryset is returned as is and :func:`attach_m2m_codes` loads the codes in one more query."""
+    from django.db import connections
+
+    if not names or connections[qs.db].vendor != "postgresql":
+        return qs
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
+    annotations = {}
+    for name in names:
+        field = qs.model._meta.get_field(name)
+        through = field.remote_field.through
+        src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
+        annotations[f"m2m_{name}"] = ArraySubquery(through.objects.filter(**{f"{src}_id": OuterRef("pk")}).order_by(f"{dst}_id").values(f"{dst}_id"))
+    return qs.annotate(**annotations)
+
+
+class Row:
+    """A record read with ``.values()`` (no model instance), with attribute access for the serializers:
+    ``person__name`` becomes ``row.person.name``, ``id`` is also ``row.pk``."""
+
+    def __init__(self, data: dict):
+        nested: dict[str, dict] = {}
+        for key, value in data.items():
+            if "__" in key:
+                head, tail = key.split("__", 1)
+                nested.setdefault(head, {})[tail] = value
+            else:
+                setattr(self, key, value)
+        for head, values in nested.items():
+            setattr(self, head, Row(values))
+        if "id" in data:
+            self.pk = data["id"]
+
+
+def attach_m2m_codes(rows: list, names: tuple[str, ...], model=None) -> list:
+    """Set ``row._m2m_codes = {name: [codes]}`` for a page of records: from the arrays of :func:`with_m2m_codes`,
+    or one query over the join tables (pairs of ids, no model instances) instead of a prefetch that builds every
+    related object."""
+    if not rows:
+        return rows
+    if names and all(hasattr(rows[0], f"m2m_{n}") for n in names):
+        for r in rows:
+            r._m2m_codes = {n: list(getattr(r, f"m2m_{n}") or []) for n in names}
+        return rows
+    model = model or type(rows[0])
+    ids = [r.pk for r in rows]
+    cache = {r.pk: {n: [] for n in names} for r in rows}
+    parts = []
+    for i, name in enumerate(names):
+        field = model._meta.get_field(name)
+        through = field.remote_field.through
+        src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
+        parts.append(through.objects.filter(**{f"{src}_id__in": ids}).annotate(rel=Value(i)).values_list("rel", f"{src}_id", f"{dst}_id").order_by())
+    if parts:
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]  # one round trip for every relation
+        for rel, owner, code in sorted(union):
+            cache[owner][names[rel]].append(code)
+    for r in rows:
+        r._m2m_codes = cache[r.pk]
+    return rows
 
 
 def organisations_for_api():

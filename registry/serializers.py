@@ -123,8 +123,12 @@ def _meta(r) -> dict:
             "external_id": r.external_id, "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at)}
 
 
-def _codes(manager) -> list[str]:
-    return sorted(o.pk for o in manager.all())
+def _m2m(obj, name: str) -> list[str]:
+    """Codes of a many-to-many relation: from ``selectors.attach_m2m_codes`` on lists, else the relation."""
+    cache = getattr(obj, "_m2m_codes", None)
+    if cache is not None and name in cache:
+        return cache[name]
+    return sorted(getattr(obj, name).values_list("pk", flat=True))
 
 
 class PersonalMixin(serializers.Serializer):
@@ -214,9 +218,9 @@ class ExpertOut(RecordMeta, PersonalMixin):
         data = {
             **_meta(e), "name": p.name, "gender": p.gender, "birth_year": p.birth_year, "employer": e.employer_id, "employer_name": e.employer_name,
             "home_division": e.home_division_id, "outside_region": e.outside_region, "talent_team": e.talent_team, "title_series": e.title_series,
-            "title_level": e.title_level, "position": e.position, "disciplines": _codes(e.disciplines), "industries": _codes(e.industries),
+            "title_level": e.title_level, "position": e.position, "disciplines": _m2m(e, "disciplines"), "industries": _m2m(e, "industries"),
             "skills": [str(s) for s in (e.skills or [])], "research_areas": e.research_areas, "achievements": e.achievements,
-            "sharing_modes": list(e.sharing_modes or []), "serves_all_hebei": e.serves_all_hebei, "served_cities": _codes(e.served_cities),
+            "sharing_modes": list(e.sharing_modes or []), "serves_all_hebei": e.serves_all_hebei, "served_cities": _m2m(e, "served_cities"),
             "max_engagements": e.max_engagements, "days_per_month": e.days_per_month, "available_from": _iso(e.available_from),
             "available_until": _iso(e.available_until), "rating_avg": e.rating_avg, "rating_count": e.rating_count,
         }
@@ -309,8 +313,8 @@ class GraduateOut(RecordMeta, PersonalMixin):
 
     def to_representation(self, g):
         data = {**_meta(g), "name": g.person.name, "school": g.school, "school_division": g.school_division_id, "degree": g.degree, "major": g.major,
-                "major_discipline": g.major_discipline_id, "graduation_year": g.graduation_year, "preferred_cities": _codes(g.preferred_cities),
-                "intended_industries": _codes(g.intended_industries), "intended_occupations": _codes(g.intended_occupations),
+                "major_discipline": g.major_discipline_id, "graduation_year": g.graduation_year, "preferred_cities": _m2m(g, "preferred_cities"),
+                "intended_industries": _m2m(g, "intended_industries"), "intended_occupations": _m2m(g, "intended_occupations"),
                 "job_intentions": g.job_intentions, "seeking_status": g.seeking_status}
         return self.with_personal(data, g)
 
@@ -365,7 +369,7 @@ class DemandOut(RecordMeta):
         dec = lambda v: None if v is None else f"{v:.2f}"  # noqa: E731
         return {
             **_meta(d), "organisation": d.organisation_id, "organisation_name": d.organisation.name, "kind": d.kind, "title": d.title,
-            "description": d.description, "industry": d.industry_id, "disciplines": _codes(d.disciplines), "occupation": d.occupation_id,
+            "description": d.description, "industry": d.industry_id, "disciplines": _m2m(d, "disciplines"), "occupation": d.occupation_id,
             "required_skills": [str(s) for s in (d.required_skills or [])], "min_title_level": d.min_title_level, "sharing_modes": list(d.sharing_modes or []),
             "city": d.city_id, "period_start": _iso(d.period_start), "period_end": _iso(d.period_end), "headcount": d.headcount,
             "budget_min": dec(d.budget_min), "budget_max": dec(d.budget_max), "urgency": d.urgency, "challenge_reward": dec(d.challenge_reward),

@@ -481,27 +481,39 @@ def expert_register(
     source: str = Source.SELF, source_partner: str = "", external_id: str = "", status: str = Status.SUBMITTED, **profile,
 ) -> Expert:
     """Register an expert (self-registration, staff entry, import or partner). One person, one expert record."""
+    profile.setdefault("served_cities", [])
+    return _person_record_register(
+        Expert, _apply_expert, actor=actor, name=name, id_number=id_number, mobile=mobile, email=email,
+        consent_share=consent_share, source=source, source_partner=source_partner, external_id=external_id,
+        status=status, profile=profile,
+        required={"home_division": "请选择所在地", "sharing_modes": "请至少选择一种合作方式"},
+        duplicate_message="该人员已在专家人才库中登记，请勿重复登记（可登录后修改资料）",
+    )
+
+
+def _person_record_register(model, apply, *, actor, name, id_number, mobile, email, consent_share, source,
+                            source_partner, external_id, status, profile, required: dict[str, str], duplicate_message: str):
+    """The one registration flow of a person's record (expert, graduate): resolve the natural person, refuse a
+    second record, validate the profile, require separate consent for self-registration, save, record consent."""
     errors = Errors()
     user = actor if (source == Source.SELF and getattr(actor, "is_authenticated", False)) else None
     person, _ = person_resolve(name=name, id_number=id_number, mobile=mobile, email=email, user=user, errors=errors)
-    if person is not None and Expert.objects.filter(person=person).exists():
-        errors.add("id_number", "该人员已在专家人才库中登记，请勿重复登记（可登录后修改资料）", "duplicate_person")
-    expert = Expert(person=person, source=source, source_partner=source_partner, external_id=external_id, status=status)
-    profile.setdefault("served_cities", [])
-    m2m = _apply_expert(expert, errors, profile)
-    if "home_division" not in profile:
-        errors.add("home_division", "请选择所在地", "required")
-    if "sharing_modes" not in profile:
-        errors.add("sharing_modes", "请至少选择一种合作方式", "required")
+    if person is not None and model.objects.filter(person=person).exists():
+        errors.add("id_number", duplicate_message, "duplicate_person")
+    record = model(person=person, source=source, source_partner=source_partner, external_id=external_id, status=status)
+    m2m = apply(record, errors, profile)
+    for field, message in required.items():
+        if field not in profile and field not in errors.errors:
+            errors.add(field, message, "required")
     if source == Source.SELF and not consent_share:
         errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
     errors.raise_if_any()
-    _save_unique(expert, "id_number", "该人员已在专家人才库中登记，请勿重复登记（可登录后修改资料）")
-    _save_m2m(expert, m2m)
+    _save_unique(record, "id_number", duplicate_message)
+    _save_m2m(record, m2m)
     if consent_share:
         consent_grant(person=person, scope=ConsentScope.SHARE_WITH_ORGANISATIONS, channel=source)
         consent_grant(person=person, scope=ConsentScope.MATCHING, channel=source)
-    return expert
+    return record
 
 
 @transaction.atomic
@@ -548,24 +560,12 @@ def _apply_graduate(graduate: Graduate, errors: Errors, data: dict) -> dict:
 @transaction.atomic
 def graduate_register(*, actor=None, name: str, id_number: str = "", mobile: str = "", email: str = "", consent_share: bool = False,
                       source: str = Source.SELF, source_partner: str = "", external_id: str = "", status: str = Status.SUBMITTED, **profile) -> Graduate:
-    errors = Errors()
-    user = actor if (source == Source.SELF and getattr(actor, "is_authenticated", False)) else None
-    person, _ = person_resolve(name=name, id_number=id_number, mobile=mobile, email=email, user=user, errors=errors)
-    if person is not None and Graduate.objects.filter(person=person).exists():
-        errors.add("id_number", "该人员已在高校毕业生信息库中登记，请勿重复登记", "duplicate_person")
-    graduate = Graduate(person=person, source=source, source_partner=source_partner, external_id=external_id, status=status)
-    m2m = _apply_graduate(graduate, errors, profile)
-    if "school_division" not in profile:
-        errors.add("school_division", "请选择院校所在地", "required")
-    if source == Source.SELF and not consent_share:
-        errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
-    errors.raise_if_any()
-    _save_unique(graduate, "id_number", "该人员已在高校毕业生信息库中登记，请勿重复登记")
-    _save_m2m(graduate, m2m)
-    if consent_share:
-        consent_grant(person=person, scope=ConsentScope.SHARE_WITH_ORGANISATIONS, channel=source)
-        consent_grant(person=person, scope=ConsentScope.MATCHING, channel=source)
-    return graduate
+    return _person_record_register(
+        Graduate, _apply_graduate, actor=actor, name=name, id_number=id_number, mobile=mobile, email=email,
+        consent_share=consent_share, source=source, source_partner=source_partner, external_id=external_id,
+        status=status, profile=profile, required={"school_division": "请选择院校所在地"},
+        duplicate_message="该人员已在高校毕业生信息库中登记，请勿重复登记",
+    )
 
 
 @transaction.atomic
@@ -802,4 +802,10 @@ def api_key_revoke(*, actor=None, key) -> object:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+    from django.core.cache import cache
+
+    from .apikit.auth import key_cache_name
+
+    cache.delete(key_cache_name(key.prefix))  # effective at once on every worker
+    transaction.on_commit(lambda: cache.delete(key_cache_name(key.prefix)))
     return key

@@ -5,6 +5,19 @@ import datetime as dt
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def celery_mode(request):
+    """Tasks run eagerly in unit tests even when REDIS_URL is set (CI); tests marked needs_services talk to the
+    real broker and a real worker."""
+    from jjjtalent.celery import app
+
+    eager = request.node.get_closest_marker("needs_services") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference classifications once into the test database."""

@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "PII_HMAC_KEY", "TALENT_CARD_SIGNING_KEY")}
+    # a clean environment: no secrets, and none of the test process's switches (e.g. DJANGO_ALLOW_ASYNC_UNSAFE)
+    dropped = ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "PII_HMAC_KEY", "TALENT_CARD_SIGNING_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_extra)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 

@@ -102,6 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server, an eager task and a shell share the file.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"})
+# Each request is one transaction: a failed request leaves nothing half-written (and a database error in one
+# request never poisons the next in a test transaction on PostgreSQL).
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registry.User"
@@ -231,6 +234,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {  # choice sets shared by several components (registry.apikit.schema)
         "RecordStatusEnum": "registry.apikit.schema.STATUS_CODES",
         "BulkRowStatusEnum": "registry.apikit.schema.BULK_ROW_STATUSES",
+        "NotificationKindEnum": "notifications.serializers.NOTIFICATION_KINDS",
+        "DemandKindEnum": "registry.apikit.schema.DEMAND_KINDS",
+        "SharingModesEnum": "registry.apikit.schema.SHARING_MODE_CODES",
         "TitleLevelEnum": "registry.apikit.schema.TITLE_LEVEL_CODES",
         "OrganisationStatusTargetEnum": "registry.apikit.schema.ORGANISATION_TARGETS",
     },

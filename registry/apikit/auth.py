@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import authentication, permissions
 from rest_framework.exceptions import AuthenticationFailed
@@ -74,6 +75,26 @@ def caller_of(request) -> Caller:
     return result
 
 
+KEY_CACHE_SECONDS = 60
+
+
+def key_cache_name(prefix: str) -> str:
+    return f"jjj:apikey:{prefix}"
+
+
+def cached_key(prefix: str) -> PartnerApiKey | None:
+    """The key row (with its partner) from the shared cache, else the database. Revocation and every other
+    change of a key deletes the entry (``registry.services.api_key_revoke``), and expiry is checked on use, so a
+    cached row never outlives its validity."""
+    name = key_cache_name(prefix)
+    key = cache.get(name)
+    if key is None:
+        key = PartnerApiKey.objects.select_related("partner").filter(prefix=prefix).first()
+        if key is not None:
+            cache.set(name, key, KEY_CACHE_SECONDS)
+    return key
+
+
 def key_from_request(request) -> str | None:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if header[:8].lower() == "api-key ":
@@ -91,15 +112,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if clear is None:
             return None
         prefix = PartnerApiKey.split(clear)
-        key = None
-        if prefix:
-            key = PartnerApiKey.objects.select_related("partner").filter(prefix=prefix).first()
+        key = cached_key(prefix) if prefix else None
         if key is None or not key.matches(clear) or not key.is_usable or not key.partner.is_active:
             raise AuthenticationFailed(text("invalid_key"))
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at > LAST_USED_EVERY:
             PartnerApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
             key.last_used_at = now
+            cache.set(key_cache_name(prefix), key, KEY_CACHE_SECONDS)
         user = key.partner
         user.region = key.region  # the key's region bounds what the services let this actor change
         return user, key

@@ -8,10 +8,10 @@ kept for :data:`IDEMPOTENCY_TTL`.
 
 Bulk upsert (``POST …/bulk``, at most :data:`MAX_ROWS` rows): each row is found by ``external_id`` among the
 calling partner's records (``source_partner`` = the partner) and updated, else created — through the same
-registry services as every other write, so the errors are the forms'. Transactions: by default each row runs
-in its own savepoint — a bad row is reported and skipped, the good rows are kept. With ``?atomic=true`` the
-whole call is one transaction: any row error rolls every row back (answer 422, the good rows marked
-``rolled_back``).
+registry services as every other write, so the errors are the forms'. Transactions: the call is one database
+transaction and each row runs in its own savepoint inside it — by default a bad row is rolled back to its
+savepoint, reported and skipped, and the good rows are committed together at the end. With ``?atomic=true``
+any row error rolls every row back (answer 422, the good rows marked ``rolled_back``).
 """
 
 from __future__ import annotations
@@ -153,18 +153,17 @@ def bulk_upsert(*, caller: Caller, rows: list, spec: Upsert, atomic: bool) -> tu
             result["errors"] = [{"field": "external_id", "code": "conflict", "message": text("conflict")}]
         return result
 
+    # One transaction for the call (no commit per row); each row in its own savepoint inside it.
+    with transaction.atomic():
+        run_rows()
+        failed = any(r["status"] == "error" for r in results)
+        if atomic and failed:
+            transaction.set_rollback(True)
     if atomic:
-        with transaction.atomic():
-            run_rows()
-            failed = any(r["status"] == "error" for r in results)
-            if failed:
-                transaction.set_rollback(True)
         if failed:
             for r in results:
                 if r["status"] != "error":
                     r.update(status="rolled_back", id=None, errors=[{"field": None, "code": "rolled_back", "message": text("rolled_back")}])
-    else:
-        run_rows()
     summary = {s: sum(1 for r in results if r["status"] == s) for s in ("created", "updated", "error", "rolled_back")}
     body = {"atomic": atomic, **{k: summary[k] for k in ("created", "updated")}, "failed": summary["error"], "rolled_back": summary["rolled_back"], "results": results}
     status_code = 422 if atomic and summary["error"] else 200

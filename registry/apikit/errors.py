@@ -58,6 +58,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rolled_back": ("整批回滚：其他行有错误", "Rolled back: another row had errors"),
     "organisation_required": ("请填写需求单位（organisation 或 organisation_credit_code）", "The organisation is required (organisation or organisation_credit_code)"),
     "unknown_organisation": ("未找到该需求单位", "Unknown organisation"),
+    "unknown_record": ("未找到该编号的记录", "No record with this id"),
     # the registry services' codes (registry.services, registry.identifiers, model validation)
     "required": ("此项为必填项", "This field is required"),
     "unknown_code": ("未知的代码", "Unknown classification code"),

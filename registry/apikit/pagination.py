@@ -18,7 +18,12 @@ class ApiCursorPagination(CursorPagination):
     page_size_query_description = "每页条数（最多500） / Number of results per page (at most 500)."
 
     def get_ordering(self, request, queryset, view):
-        ordering = super().get_ordering(request, queryset, view)
+        from rest_framework.filters import OrderingFilter
+
+        if getattr(view, "ordering", None) and not any(issubclass(b, OrderingFilter) for b in getattr(view, "filter_backends", [])):
+            ordering = view.ordering  # the view's own order when it offers no ?ordering=
+        else:
+            ordering = super().get_ordering(request, queryset, view)
         # a unique tie-breaker keeps positions exact even when many rows share a timestamp
         if isinstance(ordering, str):
             ordering = (ordering,)

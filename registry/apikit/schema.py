@@ -108,3 +108,5 @@ TITLE_LEVEL_CODES = [row[0] for row in __import__("registry.domain", fromlist=["
 ORGANISATION_TARGETS = ["verified", "suspended"]
 STATUS_CODES = __import__("registry.choices", fromlist=["Status"]).Status.values
 BULK_ROW_STATUSES = ["created", "updated", "error", "rolled_back"]
+SHARING_MODE_CODES = list(__import__("registry.domain", fromlist=["SHARING_MODE_CODES"]).SHARING_MODE_CODES)
+DEMAND_KINDS = [row[0] for row in __import__("registry.domain", fromlist=["DEMAND_KINDS"]).DEMAND_KINDS]

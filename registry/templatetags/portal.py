@@ -18,7 +18,8 @@ def portal_nav(context):
     path = getattr(request, "path", "")
     items = roles.navigation(user)
     # the longest matching prefix is the current page
-    best = max((url for _l, url in items if path == url or (url != "/" and path.startswith(url))), key=len, default="")
+    exact_only = {"/", "/portal/"}  # home and the dashboard are prefixes of everything
+    best = max((url for _l, url in items if path == url or (url not in exact_only and path.startswith(url))), key=len, default="")
     return [{"label": label, "url": url, "current": url == best} for label, url in items]
 
 

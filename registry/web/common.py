@@ -39,7 +39,7 @@ def _probe(form, write) -> None:
             if not exc.error_dict:
                 return
         apply_errors(form, exc)
-    except Exception:  # a probe never turns a form error into a server error
+    except Exception:  # noqa: BLE001 -- a probe never turns a form error into a server error
         return
 
 
@@ -48,7 +48,7 @@ def guarded_write(request, form, write: Callable[[object], str], *, message: str
 
     Returns a redirect on success (or when the same form was already sent), None to re-render the form with its
     errors next to the fields and everything typed kept."""
-    token = request.POST.get(tokens.FIELD, "")
+    token = request.POST.get(form.add_prefix(tokens.FIELD), "")
     if not tokens.valid(token):
         form.is_valid()
         form.add_error(None, _("表单已失效，请刷新页面后重新提交（已填写的内容会自动恢复）。"))
@@ -79,6 +79,8 @@ def guarded_write(request, form, write: Callable[[object], str], *, message: str
     except Exception:
         tokens.release(token)
         raise
+    # Recorded now, not on commit: nothing runs in the view after this write but the redirect, so the request's
+    # transaction (ATOMIC_REQUESTS) commits what we just wrote.
     tokens.complete(token, url)
     success(request, message, draft=draft)
     return redirect(url)

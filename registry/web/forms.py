@@ -5,6 +5,7 @@ fields by :func:`apply_errors`."""
 from __future__ import annotations
 
 import json
+from typing import ClassVar
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -115,7 +116,7 @@ class PortalForm(forms.Form):
 
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     # Service field names that this form shows under another field
-    error_aliases: dict[str, str] = {}
+    error_aliases: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +152,7 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
 class LoginForm(auth_forms.AuthenticationForm):
     """Django's login form with a failure counter per username and address."""
 
-    error_messages = {
+    error_messages: ClassVar[dict] = {
         **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": _("用户名或密码不正确。请注意区分大小写；忘记密码可通过下方链接重设。"),
         "locked": _("登录失败次数过多，已暂时锁定，请 %(minutes)s 分钟后再试，或通过“忘记密码”重设密码。"),

@@ -46,13 +46,18 @@ def navigation(user) -> list[tuple[str, str]]:
     if not getattr(user, "is_authenticated", False):
         return items
     roles = roles_of(user)
-    items += [(_("我的"), reverse("portal:dashboard")), (_("我的申请"), reverse("portal:applications")), (_("通知"), reverse("notifications:inbox"))]
+    items += [(_("我的"), reverse("portal:dashboard")), (_("通知"), reverse("notifications:inbox"))]
+    if TALENT in roles or user.service_applications.exists():
+        items.append((_("我的申请"), reverse("portal:applications")))
     if ENTERPRISE in roles:
         items += [(_("我的单位"), reverse("portal:org_home")), (_("发布需求"), reverse("portal:demand_create"))]
     if EXPERT in roles:
-        items.append((_("专家资料"), reverse("portal:expert_profile")))
+        items += [(_("邀请"), reverse("portal:expert_inbox")), (_("推荐需求"), reverse("portal:expert_recommended")),
+                  (_("专家资料"), reverse("portal:expert_profile"))]
+    if ENTERPRISE in roles or EXPERT in roles:
+        items.append((_("合作"), reverse("portal:engagements")))
     if GRADUATE in roles:
-        items.append((_("毕业生资料"), reverse("portal:graduate_profile")))
+        items += [(_("推荐岗位"), reverse("portal:graduate_positions")), (_("毕业生资料"), reverse("portal:graduate_profile"))]
     if TALENT in roles:
         items += [(_("人才认定"), reverse("portal:talent_home")), (_("人才卡"), reverse("portal:talent_card"))]
     if STAFF in roles:

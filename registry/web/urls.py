@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views_accounts, views_enterprise, views_people, views_public, views_services, views_staff
+from . import (
+    views_accounts,
+    views_enterprise,
+    views_matching,
+    views_people,
+    views_public,
+    views_services,
+    views_staff,
+)
 
 portal_patterns = [
     path("demands/", views_public.demand_catalogue, name="demand_catalogue"),
@@ -16,6 +24,11 @@ portal_patterns = [
     path("portal/demands/<int:pk>/", views_enterprise.demand_manage, name="demand_manage"),
     path("portal/demands/<int:pk>/edit/", views_enterprise.demand_edit, name="demand_edit"),
     path("portal/demands/<int:pk>/status/", views_enterprise.demand_transition, name="demand_transition"),
+    path("portal/demands/<int:pk>/experts/", views_matching.demand_experts, name="demand_experts"),
+    path("portal/engagements/", views_matching.engagements, name="engagements"),
+    path("portal/expert/inbox/", views_matching.expert_inbox, name="expert_inbox"),
+    path("portal/expert/recommended/", views_matching.expert_recommended, name="expert_recommended"),
+    path("portal/graduate/positions/", views_matching.graduate_positions, name="graduate_positions"),
     path("portal/expert/register/", views_people.expert_register, name="expert_register"),
     path("portal/expert/", views_people.expert_profile, name="expert_profile"),
     path("portal/graduate/register/", views_people.graduate_register, name="graduate_register"),

@@ -23,9 +23,16 @@ NEXT_STEP = {
 
 
 class LoginView(auth_views.LoginView):
+    """A logged-in person is sent on, except when a page sent them here for lacking access (``next`` given): then
+    the page explains it, instead of bouncing between the two pages."""
+
     form_class = LoginForm
     template_name = "registration/login.html"
-    redirect_authenticated_user = True
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.GET.get(self.redirect_field_name):
+            return redirect("portal:dashboard")
+        return super().get(request, *args, **kwargs)
 
 
 def signup(request):

@@ -15,7 +15,13 @@ from ..choices import ConsentScope, Source, Status
 from ..models import Expert, Graduate, HighLevelTalent, Organisation
 from . import roles
 from .common import guarded_write, service_update
-from .forms import ConsentForm, ExpertProfileForm, ExpertRegisterForm, GraduateProfileForm, GraduateRegisterForm
+from .forms import (
+    ConsentForm,
+    ExpertProfileForm,
+    ExpertRegisterForm,
+    GraduateProfileForm,
+    GraduateRegisterForm,
+)
 
 
 def _consents(person) -> set[str]:

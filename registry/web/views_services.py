@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from services import selectors as service_selectors
 from services import services as service_services
@@ -23,8 +22,8 @@ from services.models import Application, ApplicationMaterial, ServiceItem
 
 from .. import domain
 from . import roles, tokens
-from .common import guarded_write, service_update
-from .forms import ApplicationForm, RatingForm, SupplementForm, apply_errors
+from .common import guarded_write
+from .forms import ApplicationForm, RatingForm, SupplementForm
 
 REGION_NAMES = {code: zh for code, zh, _en in domain.REGIONS}
 CATEGORY_LABELS = {code: zh for code, zh, _en in standard.CATEGORIES}
@@ -184,7 +183,7 @@ def talent_card(request):
 # --- staff -------------------------------------------------------------------------------------------------
 
 
-@staff_member_required
+@staff_member_required(login_url="login")
 def staff_applications(request):
     user = request.user
     calendar = service_selectors.workday_calendar()
@@ -207,7 +206,7 @@ def staff_applications(request):
 STAFF_ACTIONS = ("accept", "not_accept", "request_correction", "start_processing", "complete", "refuse")
 
 
-@staff_member_required
+@staff_member_required(login_url="login")
 def staff_application(request, pk: int):
     app, sides = _application_for(request.user, pk)
     available = []

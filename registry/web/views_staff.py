@@ -28,23 +28,23 @@ def _region(request) -> str:
     user = request.user
     if user.is_superuser:
         region = request.GET.get("region") or user.region or domain.DEMAND_REGION
-        return region if region in dict((c, n) for c, n, _e in domain.REGIONS) else domain.DEMAND_REGION
+        return region if region in {c: n for c, n, _e in domain.REGIONS} else domain.DEMAND_REGION
     return user.region
 
 
-@staff_member_required
+@staff_member_required(login_url="login")
 def staff_queue(request):
     region = _region(request)
     if not region:
         messages.error(request, _("您的账号未设置所属地区，无法审核记录；请联系管理员。"))
         return render(request, "portal/staff_queue.html", {"region": "", "queue": {}, "actions": ACTIONS})
     return render(request, "portal/staff_queue.html", {
-        "region": region, "region_name": dict((c, n) for c, n, _e in domain.REGIONS).get(region, region),
+        "region": region, "region_name": {c: n for c, n, _e in domain.REGIONS}.get(region, region),
         "regions": domain.REGIONS if request.user.is_superuser else (), "queue": selectors.review_queue(region=region), "actions": ACTIONS,
     })
 
 
-@staff_member_required
+@staff_member_required(login_url="login")
 @require_POST
 def staff_act(request, kind: str, pk: int):
     model = KINDS.get(kind)

@@ -35,7 +35,7 @@ ROLES = (
     + [f"staff-{r}" for r in REGIONS]
     + ["member", "superuser", "anonymous"]
 )
-MEMBER_SCOPES = {"organisations:read", "experts:read", "demands:read", "demands:write", "experts:write"}
+MEMBER_SCOPES = {"organisations:read", "experts:read", "demands:read", "demands:write", "experts:write", "matching:read", "services:read", "services:write", "notifications:read"}
 
 
 def applicable(resource: str, action: str) -> bool:

@@ -7,18 +7,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def celery_mode(request):
-    """Unit tests run tasks eagerly even when REDIS_URL is set; tests marked needs_services talk to the real broker."""
-    from jjjtalent.celery import app
-
-    eager = request.node.get_closest_marker("needs_services") is None
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = eager
-    yield
-    app.conf.task_always_eager = previous
-
-
 class WebhookReceiver:
     """A partner's webhook endpoint on 127.0.0.1: answers the scripted status codes in turn (then 200) and keeps
     every request it got."""

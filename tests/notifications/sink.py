@@ -1,8 +1,8 @@
 """An e-mail backend for the worker integration tests and the benchmark: each message is one JSON line appended
 to $JJJ_SINK_FILE, written with O_APPEND so lines from threads and processes never interleave.
 
-Phases: "start" when sending begins, then (after $JJJ_SINK_DELAY seconds, the window in which a test kills the
-worker) "sent". $JJJ_SINK_LATENCY_MS simulates the round trip to an SMTP server (I/O, releases the GIL)."""
+Phases: with $JJJ_SINK_DELAY set, "start" when sending begins and, that many seconds later (the window in which a
+test kills the worker), "sent"; without it only "sent". $JJJ_SINK_LATENCY_MS simulates the round trip to an SMTP server (I/O, releases the GIL)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ class SinkEmailBackend(BaseEmailBackend):
         latency = float(os.environ.get("JJJ_SINK_LATENCY_MS", "0") or 0) / 1000
         for message in email_messages:
             key = message.extra_headers.get("X-JJJ-Notification", "")
-            _append(path, {"phase": "start", "notification": key, "pid": os.getpid()})
             if delay:
+                _append(path, {"phase": "start", "notification": key, "pid": os.getpid()})
                 time.sleep(delay)
             if latency:
                 time.sleep(latency)

@@ -35,6 +35,7 @@ def test_demand_published_reaches_its_organisation_and_partners(org_member, fact
         registry_services.record_transition(actor=staff_he, record=demand, to=Status.PUBLISHED)
     n = Notification.objects.get(recipient=member)
     assert n.kind == Kind.DEMAND_PUBLISHED and "芯片封装良率提升" in n.title and n.payload == {"demand_id": demand.pk, "status": "published"}
+    assert n.link == f"/portal/demands/{demand.pk}/"
     assert not Notification.objects.filter(recipient=outsider).exists()
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert len(server.accepted) == 1 and WebhookDelivery.objects.get().payload["demand_id"] == demand.pk
@@ -91,13 +92,17 @@ def test_expiring_demand_job(org_member, factory, django_capture_on_commit_callb
     soon = factory.demand(organisation=org, status=Status.PUBLISHED, period_end=today + dt.timedelta(days=2))
     factory.demand(organisation=org, status=Status.PUBLISHED, title="远期需求", period_end=today + dt.timedelta(days=60))
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs.expiries(today=today) == {"demands": 1, "talent_cards": 0}
-        assert jobs.expiries(today=today) == {"demands": 0, "talent_cards": 0}  # once per demand and end date
+        assert jobs.expiries(today=today) == {"demands": 1}
+        assert jobs.expiries(today=today) == {"demands": 0}  # once per demand and end date
     n = Notification.objects.get()
     assert n.kind == Kind.DEMAND_EXPIRING and n.payload["demand_id"] == soon.pk and "2天" in n.body
 
 
-def test_weekly_digest_only_for_experts_who_opted_in(factory, person_user, django_capture_on_commit_callbacks):
+def test_weekly_digest_only_for_experts_who_opted_in(factory, person_user, monkeypatch, django_capture_on_commit_callbacks):
+    """Without the matching engine: published demand of the week in the expert's industries (same 大类)."""
+    import matching.services
+
+    monkeypatch.delattr(matching.services, "recommend_demands_for_expert")
     org = factory.organisation()
     demand = factory.demand(organisation=org, status=Status.PUBLISHED, industry="3912")
     other = factory.demand(organisation=org, status=Status.PUBLISHED, title="农业需求", industry="0111")
@@ -110,10 +115,11 @@ def test_weekly_digest_only_for_experts_who_opted_in(factory, person_user, djang
     services.preference_set(user=opted, kind=Kind.WEEKLY_DIGEST, channel=Channel.EMAIL, enabled=True)
     services.preference_set(user=opted, kind=Kind.WEEKLY_DIGEST, channel=Channel.IN_APP, enabled=True)
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs.weekly_digest() == {"sent": 1, "nothing_new": 0}
-        assert jobs.weekly_digest() == {"sent": 1, "nothing_new": 0}  # same week: the dedupe key holds it to one
+        assert jobs.weekly_digest() == {"sent": 1, "already_sent": 0, "nothing_new": 0}
+        assert jobs.weekly_digest() == {"sent": 0, "already_sent": 1, "nothing_new": 0}  # same week: the dedupe key holds it to one
     n = Notification.objects.get()
     assert n.recipient == opted and n.payload["demand_ids"] == [demand.pk] and "农业需求" not in n.body
+    assert f"http://127.0.0.1:8000/demands/{demand.pk}/" in n.body
     assert [m.to for m in mail.outbox] == [[opted.email]]
 
 
@@ -131,3 +137,63 @@ def test_hooks_for_other_apps(person_user, django_capture_on_commit_callbacks):
     assert "1. 职称证书扫描件\n2. 社保缴纳证明" in correction.body and correction.payload["missing"] == ["职称证书扫描件", "社保缴纳证明"]
     assert Notification.objects.get(kind=Kind.APPLICATION_DUE).recipient == staff
     assert Notification.objects.count() == 4 and len(mail.outbox) == 4
+
+
+def test_weekly_digest_uses_the_matching_engine_when_present(factory, person_user, monkeypatch, django_capture_on_commit_callbacks):
+    import sys
+    import types
+
+    org = factory.organisation()
+    old = factory.demand(organisation=org, status=Status.PUBLISHED, title="上月需求")
+    best = factory.demand(organisation=org, status=Status.PUBLISHED, title="最匹配的需求", industry="0111")
+    second = factory.demand(organisation=org, status=Status.PUBLISHED, title="次匹配的需求")
+    type(best).objects.filter(pk__in=[best.pk, second.pk]).update(published_at=timezone.now())
+    type(best).objects.filter(pk=old.pk).update(published_at=timezone.now() - dt.timedelta(days=30))
+    user = person_user()
+    expert = factory.expert()
+    expert.person.user = user
+    expert.person.save()
+    services.preference_set(user=user, kind=Kind.WEEKLY_DIGEST, channel=Channel.IN_APP, enabled=True)
+    ranked = [old.pk, best.pk, second.pk]
+    fake = types.ModuleType("matching.services")
+    fake.recommend_demands_for_expert = lambda *, expert, k, record: [types.SimpleNamespace(demand_id=pk) for pk in ranked]
+    monkeypatch.setitem(sys.modules, "matching.services", fake)
+    monkeypatch.setattr(sys.modules["matching"], "services", fake, raising=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.weekly_digest()["sent"] == 1
+    n = Notification.objects.get(recipient=user)
+    assert n.payload["demand_ids"] == [best.pk, second.pk]  # the engine's order, only demand new this week
+
+
+def test_matching_hooks(person_user, django_capture_on_commit_callbacks):
+    expert_user, org_a, org_b = person_user(), person_user(), person_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert events.invitation_answered(invitation_id=3, recipients=[org_a, org_b], expert_name="张教授", demand_title="芯片封装",
+                                          accepted=False, reason="时间冲突") == 2
+        assert events.invitation_answered(invitation_id=3, recipients=[org_a, org_b], expert_name="张教授", demand_title="芯片封装",
+                                          accepted=False) == 0  # the same answer again
+        assert events.engagement_changed(engagement_id=8, recipients=[expert_user, org_a], demand_title="芯片封装", started=True) == 2
+        assert events.engagement_changed(engagement_id=8, recipients=[expert_user, org_a], demand_title="芯片封装", started=False) == 2
+        assert events.rating_requested(engagement_id=8, recipient=expert_user, counterpart_name="保定某公司", demand_title="芯片封装")
+    declined = Notification.objects.filter(kind=Kind.INVITATION_DECLINED)
+    assert declined.count() == 2 and "时间冲突" in declined.first().body
+    assert set(Notification.objects.filter(recipient=expert_user).values_list("kind", flat=True)) == {
+        Kind.ENGAGEMENT_STARTED, Kind.ENGAGEMENT_COMPLETED, Kind.RATING_REQUESTED}
+    assert len(mail.outbox) == 7
+
+
+def test_weekly_digest_with_the_real_matching_engine(factory, person_user, django_capture_on_commit_callbacks):
+    org = factory.organisation()
+    demand = factory.demand(organisation=org, status=Status.PUBLISHED)
+    type(demand).objects.filter(pk=demand.pk).update(published_at=timezone.now())
+    user = person_user()
+    expert = factory.expert(industries=["3973"], disciplines=["F04"], skills=["封装", "集成电路"])
+    expert.person.user = user
+    expert.person.save()
+    services.preference_set(user=user, kind=Kind.WEEKLY_DIGEST, channel=Channel.EMAIL, enabled=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = jobs.weekly_digest()
+    assert counts["sent"] == 1, counts
+    n = Notification.objects.get(recipient=user, kind=Kind.WEEKLY_DIGEST)
+    assert demand.pk in n.payload["demand_ids"] and not n.in_inbox  # e-mail only: in-app stays off (opt-in per channel)
+    assert [m.to for m in mail.outbox] == [[user.email]]

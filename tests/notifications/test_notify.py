@@ -184,12 +184,12 @@ def test_fan_out_sends_each_once(person_user, django_capture_on_commit_callbacks
     users = [person_user() for _ in range(120)]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         created = services.notify_many(recipients=users, kind=Kind.DEMAND_EXPIRING, title="需求即将到期", body="…", dedupe_key="expiring-1")
-    assert len(created) == 120 and len(callbacks) == 1
+    assert created == 120 and len(callbacks) == 1
     assert len(mail.outbox) == 120 and sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
     assert Delivery.objects.filter(status=OutboxStatus.SENT).count() == 120
     with django_capture_on_commit_callbacks(execute=True):
         again = services.notify_many(recipients=users + [person_user()], kind=Kind.DEMAND_EXPIRING, title="需求即将到期", body="…", dedupe_key="expiring-1")
-    assert len(again) == 1 and len(mail.outbox) == 121
+    assert again == 1 and len(mail.outbox) == 121
 
 
 def test_outbox_sweeper_sends_rows_whose_message_was_lost(person_user):

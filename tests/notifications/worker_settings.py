@@ -4,7 +4,7 @@ reads, and fast redelivery of unacknowledged messages."""
 
 import os
 
-from jjjtalent.settings.test import *  # noqa: F401,F403
+from jjjtalent.settings.test import *  # noqa: F403
 
 EMAIL_BACKEND = "tests.notifications.sink.SinkEmailBackend"
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from registry.models import Expert, PersonalDataAccess
+from registry.models import PersonalDataAccess
 
 
 @pytest.fixture
@@ -105,3 +105,17 @@ def test_unmask_action_leads_to_the_logged_page(factory, staff_client):
     assert response.status_code == 302 and f"ids={expert.person_id}" in response["Location"]
     refused = staff_client("12").post(reverse("admin:registry_expert_changelist"), {"action": "unmask", "_selected_action": [expert.pk]}, follow=True)
     assert "没有查看完整个人信息的权限" in refused.content.decode()
+
+
+@pytest.mark.parametrize("model", ["consent", "datarequest", "demand", "graduate", "highleveltalent", "organisation", "expert"])
+def test_add_pages_do_not_list_every_person_or_code(factory, make_user, client, model):
+    for _ in range(3):
+        factory.expert()
+    client.force_login(make_user(superuser=True))
+    page = client.get(reverse(f"admin:registry_{model}_add")).content.decode()
+    assert page.count("<option") < 200  # the reference trees alone have thousands of codes
+    import re
+
+    for select in re.findall(r"<select[^>]*>", page):  # persons and organisations grow without bound: pickers only
+        if re.search(r'name="(person|organisation|employer|existing|candidate)"', select):
+            assert "admin-autocomplete" in select, select

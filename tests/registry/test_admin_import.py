@@ -77,6 +77,7 @@ def test_upload_runs_the_import_and_shows_the_report(client, registry_staff, dja
 
 def test_upload_of_other_region_rows_is_reported(client, registry_staff, django_capture_on_commit_callbacks):
     client.force_login(registry_staff("13"))
+    assert "您是河北的工作人员" in client.get(reverse("admin:registry_expert_import")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, csv_bytes(EXPERT_HEADERS, [expert_row(1)]))
     job = ImportJob.objects.get()

@@ -8,7 +8,15 @@ from django.test import override_settings
 
 from registry import importing
 from registry.choices import Source, Status
-from registry.models import Demand, DuplicateCandidate, Expert, Graduate, HighLevelTalent, ObjectChange, Person
+from registry.models import (
+    Demand,
+    DuplicateCandidate,
+    Expert,
+    Graduate,
+    HighLevelTalent,
+    ObjectChange,
+    Person,
+)
 from tests.support.factory import credit_code, id_number, mobile
 from tests.support.sheets import csv_bytes, xlsx_bytes
 
@@ -252,8 +260,9 @@ def test_fifty_megabytes_is_refused_before_parsing(reference):
 
 @pytest.mark.parametrize("kind", sorted(importing.KINDS))
 def test_templates_have_the_headers_the_importer_expects(kind):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     for data in (importing.template_csv(kind), importing.template_xlsx(kind)):
         table = importing.read_table(data)
@@ -267,3 +276,64 @@ def test_templates_have_the_headers_the_importer_expects(kind):
 def test_limit_comes_from_settings(reference):
     with pytest.raises(importing.FileProblem):
         run(csv_bytes(EXPERT_HEADERS, [expert_row(n) for n in range(20)]))
+
+
+def test_progress_is_reported_on_long_imports(reference):
+    seen = []
+    importer = importing.Importer(kind="expert", mode=importing.MODE_GOOD_ROWS, progress=lambda done, total: seen.append((done, total)), progress_every=2)
+    importer.run(csv_bytes(EXPERT_HEADERS, [expert_row(n) for n in range(5)]))
+    assert seen[:2] == [(2, 5), (4, 5)] and seen[-1] == (5, 5)
+
+
+def test_graduate_same_name_same_school_other_number_is_queued(factory):
+    existing = factory.graduate(name="李娜", school="河北工业大学")
+    headers = ["姓名", "身份证号", "毕业院校", "院校所在地代码", "学历学位", "专业", "毕业年份"]
+    result = run(csv_bytes(headers, [["李娜", id_number(6001, birth="20010707"), "河北工业大学", "120113", "本科", "自动化", "2025"]]), kind="graduate")
+    assert result.imported == 1
+    assert DuplicateCandidate.objects.get().existing == existing.person
+
+
+def test_external_id_is_unique_within_its_partner(reference):
+    headers = [*EXPERT_HEADERS, "外部编号"]
+    first = run(csv_bytes(headers, [expert_row(1) + ["HB-1"]]), partner="河北人才网")
+    assert first.imported == 1 and Expert.objects.get().source == Source.PARTNER and Expert.objects.get().source_partner == "河北人才网"
+    again = run(csv_bytes(headers, [expert_row(2) + ["HB-1"]]), partner="河北人才网", mode=importing.MODE_GOOD_ROWS)
+    assert by_row(again) == {2: {("external_id", "duplicate_external")}}
+
+
+def test_import_command_prints_the_report_and_fails_an_all_or_nothing_import(reference, tmp_path, staff_bj, make_user):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "experts.csv"
+    path.write_bytes(csv_bytes(EXPERT_HEADERS, [expert_row(1), expert_row(2, 行业代码="9999")]))
+    import io
+
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("import_records", "expert", str(path), stdout=out, stderr=io.StringIO())
+    assert exc.value.code == 1 and "第3行 [行业代码] 未知的行业代码：9999" in out.getvalue() and not Expert.objects.exists()
+    out = io.StringIO()
+    report = tmp_path / "report.csv"
+    call_command("import_records", "expert", str(path), "--mode", "good-rows", "--user", "staff_bj", "--report", str(report), stdout=out, stderr=io.StringIO())
+    assert "导入 1 行" in out.getvalue() and "未知的行业代码" in report.read_text(encoding="utf-8-sig")
+    assert ObjectChange.objects.filter(user=staff_bj, action="create", content_type__model="expert").count() == 1
+    make_user(username="visitor")
+    with pytest.raises(CommandError, match="工作人员"):
+        call_command("import_records", "expert", str(path), "--user", "visitor")
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4\n\x00\x01\x02binary")
+    with pytest.raises(CommandError, match="不是表格"):
+        call_command("import_records", "expert", str(tmp_path / "x.pdf"))
+
+
+def test_import_job_progress_reads_the_live_counter(reference, staff_bj):
+    from django.core.cache import cache
+
+    from registry.models import ImportJob
+
+    job = ImportJob.objects.create(kind="expert", mode=importing.MODE_GOOD_ROWS, created_by=staff_bj, state=ImportJob.State.RUNNING, total_rows=100)
+    assert job.progress == 0
+    cache.set(job.progress_key, (40, 100))
+    assert job.progress == 40
+    job.state = ImportJob.State.DONE
+    assert job.progress == 100
+    cache.delete(job.progress_key)

@@ -3,11 +3,22 @@
 import datetime as dt
 import io
 
+import pytest
 from django.core.management import call_command
 
 from registry import demo, identifiers, services
 from registry.choices import Status
-from registry.models import Demand, Expert, Graduate, HighLevelTalent, ObjectChange, Organisation, OrganisationMembership, Person, User
+from registry.models import (
+    Demand,
+    Expert,
+    Graduate,
+    HighLevelTalent,
+    ObjectChange,
+    Organisation,
+    OrganisationMembership,
+    Person,
+    User,
+)
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -84,6 +95,9 @@ def test_seed_command_loads_a_consistent_region_once(reference, client):
     expected = demo.generate(experts=20, demands=6, graduates=5, talents=4, seed=3)
     assert sorted(Person.objects.values_list("name", flat=True)) == sorted(p.name for p in expected.persons)
 
+    from matching.models import IndexChange
+
+    assert IndexChange.objects.filter(kind=IndexChange.Kind.ALL).count() == 1  # no signals fired: matching rebuilds
     again = seed()
     assert "已有演示数据" in again and counts() == first
 
@@ -94,6 +108,15 @@ def test_seed_command_loads_a_consistent_region_once(reference, client):
     services.expert_update(actor=User.objects.get(username="admin"), expert=expert, research_areas=expert.research_areas)  # passes the service's checks
     person = expert.person
     assert person.id_hash and identifiers.validate_id_number(person.id_number)
+    assert isinstance(expert.skills, list) and expert.skills and expert.sharing_modes and expert.created_at and expert.updated_at
+    assert expert.source == "import" and expert.rating_count == 0 and expert.disciplines.exists() and expert.industries.exists()
+    from registry.models import Consent
+
+    assert Consent.objects.filter(person=person, scope="matching", revoked_at=None).exists()
+    challenge = Demand.objects.filter(kind="open_challenge").first() or Demand.objects.first()
+    assert isinstance(challenge.required_skills, list) and challenge.period_end >= challenge.period_start
+    hebei = Organisation.objects.filter(region="13").exclude(contact_phone="").first()
+    assert identifiers.validate_mobile(hebei.contact_phone)
 
     # audit: one summary row per batch, not one per record
     summaries = ObjectChange.objects.filter(message="演示数据批量生成", content_type__model="expert")
@@ -115,3 +138,20 @@ def test_seed_reset_replaces_the_demo_data(reference):
     assert "已删除演示数据" in output
     assert Expert.objects.count() == 10 and set(Person.objects.values_list("name", flat=True)) != before
     assert User.objects.filter(username="admin").count() == 1
+
+
+@pytest.mark.bench
+def test_bench_seed_smoke(tmp_path):
+    """bench/bench_seed.py at a tiny size on a throw-away SQLite file."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}", "DJANGO_SETTINGS_MODULE": "jjjtalent.settings.local"}
+    env.pop("REDIS_URL", None)
+    result = subprocess.run([sys.executable, "bench/bench_seed.py", "--experts", "40", "--demands", "8"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=240, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "'Expert': 40" in result.stdout and "'Demand': 8" in result.stdout

@@ -41,7 +41,7 @@ class Worker:
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
-    def wait_ready(self, timeout: float = 60) -> "Worker":
+    def wait_ready(self, timeout: float = 60) -> Worker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -64,9 +64,10 @@ class Worker:
         self.process.wait(timeout=10)
         self._log.close()
 
-    def stop(self, timeout: float = 15) -> None:
+    def stop(self, timeout: float = 15, *, warm: bool = False) -> None:
+        """SIGQUIT (cold shutdown: unacknowledged messages stay in Redis for redelivery), or SIGTERM to finish running tasks."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGTERM if warm else signal.SIGQUIT)
             try:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:

@@ -13,12 +13,10 @@ import os
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs its own event loop
-
-from registry import services  # noqa: E402
-from registry.choices import ConsentScope, Status  # noqa: E402
-from tests.support import factory as builders  # noqa: E402
-from tests.support.browser import CHROMIUM_ARGS, chromium_path, screenshot_dir  # noqa: E402
+from registry import services
+from registry.choices import ConsentScope, Status
+from tests.support import factory as builders
+from tests.support.browser import CHROMIUM_ARGS, chromium_path, screenshot_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,10 +33,20 @@ def chromium():
     path = chromium_path()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs its own event loop in this thread; Django would refuse ORM calls in it.
+    # Only for these tests: the variable must not leak into other tests (manage.py check --deploy refuses it).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -111,7 +119,15 @@ def test_enterprise_posts_demand_and_hebei_staff_publishes_it(page, factory, sta
     assert "不允许的字符：I" in page.locator("#credit-check").inner_text()
     page.fill("#id_credit_code", good)
     assert "校验位正确" in page.locator("#credit-check").inner_text()
-    _pick(page, "id_division", "莲池", "莲池区")
+    # the picker works from the keyboard: type, arrow down, Enter
+    page.locator("#id_division").fill("莲池")
+    page.wait_for_selector("#id_division-list [role=option]")
+    assert page.locator("#id_division").get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#id_division").get_attribute("aria-activedescendant") == "id_division-opt-0"
+    page.keyboard.press("Enter")
+    assert "莲池区" in page.locator("#f-division .chips").inner_text()
+    assert page.locator("#id_division-codes").input_value() == "130606"
     _pick(page, "id_industry", "工业机器人", "工业机器人制造")
     page.fill("#id_contact_name", "李经理")
     page.screenshot(path=str(shots / "org_register.png"), full_page=True)
@@ -189,7 +205,7 @@ def test_enterprise_posts_demand_and_hebei_staff_publishes_it(page, factory, sta
     page.screenshot(path=str(shots / "home_en.png"), full_page=False)
 
 
-def test_expired_session_restores_the_form_after_login(page, factory, make_user, cache_cleared):
+def test_expired_session_restores_the_form_after_login(page, factory, make_user, shots, cache_cleared):
     from registry.models import Demand
 
     user = make_user(username="tangshan_corp")
@@ -198,6 +214,9 @@ def test_expired_session_restores_the_form_after_login(page, factory, make_user,
     page.goto("/portal/demands/new/")
     page.fill("#id_title", "高炉煤气余热回收方案论证")
     page.fill("#id_description", "论证余热发电方案的技术经济性。")
+    page.set_viewport_size({"width": 390, "height": 844})  # the same form on a phone
+    page.screenshot(path=str(shots / "demand_form_phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_timeout(500)  # the draft is saved 300 ms after typing
     page.context.clear_cookies(name="sessionid")  # the session expires while the person is typing
     page.click("fieldset[data-step='1'] [data-next]")
@@ -338,3 +357,86 @@ def test_talent_applies_in_tianjin_for_beijing_item_with_correction_and_rating(p
     assert "您的评价：5 分" in page.locator("main").inner_text()
     app.refresh_from_db()
     assert app.status == "completed" and app.rating.score == 5
+
+
+def test_enterprise_invites_recommended_expert_who_accepts_in_inbox(page, factory, make_user, shots, cache_cleared):
+    """The enterprise asks for recommendations, reads the explanation, invites the expert; the expert accepts in
+    their inbox with the declarations; the engagement is active on both sides."""
+    from matching.holder import holder
+    from matching.models import Engagement
+
+    holder.reset()
+    boss = make_user(username="langfang_corp")
+    org = factory.organisation(actor=boss, division="131000", name="廊坊芯片封装有限公司")
+    demand = factory.demand(organisation=org, status=Status.PUBLISHED, city="131003", title="芯片封装良率提升", headcount=1,
+                            sharing_modes=["consulting", "remote"])
+    expert_user = make_user(username="expert_wang")
+    expert = factory.expert(name="王封装", industries=["3973"], disciplines=["F0406"], skills=["集成电路封装", "封装测试"])
+    expert.person.user = expert_user
+    expert.person.save()
+
+    _login(page, "langfang_corp")
+    page.goto(f"/portal/demands/{demand.pk}/")
+    page.click("text=推荐专家与邀请")
+    page.click("text=获取推荐专家")
+    card = page.locator("li.card", has_text="王封装")
+    assert "推荐理由" in card.inner_text()
+    card.locator("summary", has_text="邀请该专家").click()
+    card.locator("textarea[name$='-message']").fill("产线封装良率约92%，希望远程指导工艺优化")
+    card.locator("select[name$='-proposed_mode']").select_option("remote")
+    page.screenshot(path=str(shots / "demand_experts.png"), full_page=True)
+    card.locator("button", has_text="发出邀请").click()
+    assert "邀请已发出" in page.locator(".messages").inner_text()
+    _logout(page)
+
+    _login(page, "expert_wang")
+    page.click("#site-nav >> text=通知")  # the invitation also arrives in the notification inbox
+    assert "芯片封装良率提升" in page.locator("#notifications").inner_text()
+    page.screenshot(path=str(shots / "notifications.png"), full_page=True)
+    page.click("#site-nav >> text=邀请")
+    invitation = page.locator("article", has_text="芯片封装良率提升")
+    assert "产线封装良率约92%" in invitation.inner_text()
+    invitation.locator("summary", has_text="接受邀请").click()
+    invitation.locator("button", has_text="接受邀请").click()  # without the declarations: refused, next to the fields
+    assert "请填写“利益冲突声明”" in page.locator("main").inner_text()
+    invitation = page.locator("article", has_text="芯片封装良率提升")
+    invitation.locator("textarea[name$='-coi_declaration']").fill("无")
+    invitation.locator("input[name$='-confidentiality_undertaking']").check()
+    page.screenshot(path=str(shots / "expert_inbox.png"), full_page=True)
+    invitation.locator("button", has_text="接受邀请").click()
+    page.wait_for_url("**/portal/engagements/")
+    assert "进行中" in page.locator("main").inner_text()
+    engagement = Engagement.objects.get()
+    assert engagement.expert_id == expert.pk and engagement.mode == "remote" and engagement.status == "active"
+    holder.reset()
+
+
+UNLABELLED_JS = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map(el => el.name || el.id || el.outerHTML.slice(0, 80))"""
+
+
+def test_every_visible_control_has_a_label_and_one_h1(page, factory, make_user, cache_cleared, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_services", verbosity=0)
+    user = make_user(username="a11y_corp")
+    factory.organisation(actor=user)
+    pages = ["/", "/demands/", "/experts/", "/accounts/login/", "/accounts/register/", "/accounts/password_reset/", "/portal/services/"]
+    for url in pages:
+        page.goto(url)
+        assert page.evaluate(UNLABELLED_JS) == [], url
+        assert page.locator("h1").count() == 1, url
+    _login(page, "a11y_corp")
+    for url in ["/portal/", "/portal/demands/new/", "/portal/org/register/", "/portal/expert/register/", "/portal/graduate/register/",
+                "/portal/services/JJJ-ZC-001/apply/"]:
+        page.goto(url)
+        page.evaluate("() => document.querySelectorAll('fieldset.step').forEach(s => s.hidden = false)")  # every step of the demand form
+        assert page.evaluate(UNLABELLED_JS) == [], url
+        assert page.locator("h1").count() == 1, url
+    # the skip link reaches the main content by keyboard
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"

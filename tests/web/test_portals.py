@@ -291,4 +291,11 @@ def test_staff_queue_is_per_region_and_actions_go_through_services(client, facto
 def test_staff_pages_need_staff(client, make_user):
     client.force_login(make_user())
     r = client.get(reverse("portal:staff_queue"))
-    assert r.status_code == 302 and "login" in r.url
+    assert r.status_code == 302 and r.url.startswith(reverse("login"))  # our login page, which says the account lacks access
+
+
+def test_a_logged_in_non_staff_user_is_told_not_bounced(client, make_user):
+    client.force_login(make_user())
+    r = client.get(reverse("portal:staff_queue"), follow=True)
+    assert r.redirect_chain and len(r.redirect_chain) == 1 and "无权访问该页面" in r.content.decode()
+    assert client.get(reverse("login")).url == reverse("portal:dashboard")

@@ -40,6 +40,7 @@ class Command(BaseCommand):
                 except IntegrityError as exc:
                     raise CommandError(f"演示数据已被其他记录引用（如匹配、合作记录），无法重置；请使用新的数据库。({exc.__class__.__name__})") from None
                 self.stdout.write(f"已删除演示数据：{counts}")
+                _matching_rebuild()
             if demo.demo_present():
                 self.stdout.write(self.style.WARNING("已有演示数据，未做任何改动（如需重新生成请使用 --reset）。Demo data already present: nothing done."))
             else:
@@ -56,9 +57,21 @@ class Command(BaseCommand):
 
                 counts = demo.write(data, batch_size=opts["batch_size"], progress=progress)
                 self.stdout.write(self.style.SUCCESS(f"已写入：{counts}（{time.monotonic() - generated:.1f} 秒）"))
+                _matching_rebuild()
             if not opts["no_accounts"]:
                 accounts = demo.create_accounts(password=opts["password"])
                 self.stdout.write("\n演示账号（仅限本地演示 / local demo only）:")
                 for account, password in accounts:
                     self.stdout.write(f"  {account.username:<11} {password:<16} {account.role}")
         self.stdout.write(f"完成，用时 {time.monotonic() - started:.1f} 秒。Admin: http://127.0.0.1:8000/admin/")
+
+
+def _matching_rebuild():
+    """The bulk load fires no model signals: ask every process's matching index for a full rebuild."""
+    from django.apps import apps
+
+    if apps.is_installed("matching"):
+        from matching.models import IndexChange
+        from matching.signals import index_touch
+
+        index_touch(IndexChange.Kind.ALL, 0)
