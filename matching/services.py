@@ -634,6 +634,22 @@ def review_panel_verify(*, panel: ReviewPanel) -> bool:
 # --- maintenance ---------------------------------------------------------------------------------
 
 
+def rematch_all(*, k: int = 10, actor=None, chunk: int = 500) -> dict[str, int]:
+    """Nightly re-matching (notifications.jobs.nightly_rematch): rebuild this process's index from the database
+    (picks up bulk writes that bypassed the change log and refits the acceptance model on the day's answers),
+    then record fresh top-k recommendations for every open demand."""
+    holder.reset()
+    index = holder.expert_index()
+    demand_ids = index.open_demand_ids()
+    saved = 0
+    for start in range(0, len(demand_ids), chunk):
+        matches = [m for did in demand_ids[start:start + chunk] for m in index.top_k(did, k=k)]
+        with transaction.atomic():
+            saved += len(_save_matches(matches, direction=Recommendation.Direction.EXPERTS_FOR_DEMAND, actor=actor,
+                                       demand_of=lambda m: m.demand_id, expert_of=lambda m: m.expert_id))
+    return {"demands": len(demand_ids), "recommendations": saved, "experts": len(index)}
+
+
 @transaction.atomic
 def index_changes_prune(*, keep_days: int = 7) -> int:
     """Delete change-log rows older than keep_days (the newest row is always kept). A process whose position

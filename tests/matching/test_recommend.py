@@ -143,3 +143,15 @@ def test_reindex_command_forces_rebuild(world):
     call_command("reindex_matching", stdout=io.StringIO())
     holder.expert_index()
     assert holder.builds == builds + 1
+
+
+def test_rematch_all_records_fresh_recommendations(world, factory):
+    world.expert()
+    world.expert(industries=["3973"])
+    factory.demand(organisation=world.org, status=Status.PUBLISHED)
+    result = services.rematch_all(k=5)
+    assert result == {"demands": 2, "recommendations": 4, "experts": 2}
+    assert Recommendation.objects.filter(direction="experts_for_demand").count() == 4
+    from notifications import jobs
+
+    assert jobs.nightly_rematch()["recommendations"] == 4
