@@ -337,3 +337,63 @@ class OccupationFilter(CodeFilter):
 for _fs in (ExpertFilter, TalentFilter, GraduateFilter, DemandFilter, OrganisationFilter, DivisionFilter, IndustryFilter, DisciplineFilter, OccupationFilter):
     for _name, _filter in _fs.base_filters.items():
         _filter.label = _name
+
+
+# --- the expert list's usual query, without django-filter --------------------------------------------------
+
+FAST_EXPERT_PARAMS = frozenset({"division", "industry", "discipline", "min_title_level", "sharing_modes", "status", "region", "page_size", "cursor"})
+_STATUS_VALUES = frozenset(Status.values)
+_REGION_VALUES = frozenset([c for c, _zh, _en in domain.REGIONS] + [domain.REGION_OTHER])
+
+
+def expert_fast_filters(params):
+    """For a query made only of the usual expert-list parameters, each given once with a clean valid value: a
+    function applying the same filters as :class:`ExpertFilter` to a queryset. ``None`` for anything else
+    (unknown or repeated parameters, blank or untrimmed values, unknown codes or modes): the caller then uses
+    the FilterSet, which gives the usual 400 problem details. Pagination parameters are left to the paginator."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    if not FAST_EXPERT_PARAMS.issuperset(params.keys()):
+        return None
+    single = {}
+    for name in ("division", "industry", "discipline", "min_title_level", "sharing_modes", "region"):
+        values = params.getlist(name)
+        if not values:
+            continue
+        if len(values) > 1 or not values[0] or values[0] != values[0].strip():
+            return None
+        single[name] = values[0]
+    statuses = params.getlist("status")
+    if any(v not in _STATUS_VALUES for v in statuses):
+        return None
+    if "min_title_level" in single and single["min_title_level"] not in domain.TITLE_LEVEL_RANK:
+        return None
+    if "region" in single and single["region"] not in _REGION_VALUES:
+        return None
+    try:
+        division = _division_codes(single["division"]) if "division" in single else None
+        modes = _modes(single["sharing_modes"]) if "sharing_modes" in single else None
+    except DjangoValidationError:
+        return None
+    industries = codes_under(Industry, single["industry"]) if "industry" in single else None
+    disciplines = codes_under(Discipline, single["discipline"]) if "discipline" in single else None
+    through_i, through_d = Expert.industries.through, Expert.disciplines.through
+
+    def apply(qs):
+        if statuses:
+            qs = qs.filter(status__in=statuses)
+        if "region" in single:
+            qs = qs.filter(region=single["region"])
+        if division is not None:
+            qs = qs.filter(home_division_id__in=division)
+        if industries is not None:
+            qs = qs.filter(Exists(through_i.objects.filter(expert_id=OuterRef("pk"), industry_id__in=industries)))
+        if disciplines is not None:
+            qs = qs.filter(Exists(through_d.objects.filter(expert_id=OuterRef("pk"), discipline_id__in=disciplines)))
+        if "min_title_level" in single:
+            qs = qs.filter(title_rank__gte=domain.TITLE_LEVEL_RANK[single["min_title_level"]])
+        if modes is not None:
+            qs = qs.filter(sharing_modes__overlaps=modes)
+        return qs
+
+    return apply
