@@ -286,3 +286,56 @@ def organisations_for_api():
 
 def division_groups() -> QuerySet[DivisionGroup]:
     return DivisionGroup.objects.prefetch_related("members").order_by("slug")
+
+
+def _iso_sql(column: str) -> str:
+    """``datetime.isoformat()`` of a UTC timestamp (microseconds only when not zero), in SQL."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN date_trunc('second', {column}) <> {column} "
+            f"THEN to_char({utc}, '.US') ELSE '' END || '+00:00'")
+
+
+_EXPERTS_JSON_SQL: str | None = None
+
+
+def experts_json(ids: list[int]) -> str:
+    """PostgreSQL only: the experts of ``ids``, in that order, as the JSON array ``registry.serializers.ExpertOut``
+    renders for a list without personal fields (one statement; the code lists as ``ARRAY(SELECT …)`` sorted like
+    :func:`with_m2m_codes`, the sharing modes decoded from the bit mask in ``domain.SHARING_MODE_CODES`` order)."""
+    global _EXPERTS_JSON_SQL
+    from django.db import connection
+
+    from . import domain
+    from .models import Person
+
+    if _EXPERTS_JSON_SQL is None:
+        def codes(name: str) -> str:
+            field = Expert._meta.get_field(name)
+            table, owner, target = field.m2m_db_table(), field.m2m_column_name(), field.m2m_reverse_name()
+            return f"ARRAY(SELECT {target} FROM {table} WHERE {owner} = e.id ORDER BY {target})"
+
+        mode_codes = ", ".join(f"'{c}'" for c in domain.SHARING_MODE_CODES)
+        modes = (f"ARRAY(SELECT m.code FROM unnest(ARRAY[{mode_codes}]::text[]) WITH ORDINALITY AS m(code, i) "
+                 f"WHERE e.sharing_modes & (1 << (m.i::int - 1)) <> 0 ORDER BY m.i)")
+        pairs = [
+            ("id", "e.id"), ("status", "e.status"), ("region", "e.region"), ("source", "e.source"), ("source_partner", "e.source_partner"),
+            ("external_id", "e.external_id"), ("created_at", _iso_sql("e.created_at")), ("updated_at", _iso_sql("e.updated_at")),
+            ("name", "p.name"), ("gender", "p.gender"), ("birth_year", "p.birth_year"), ("employer", "e.employer_id"),
+            ("employer_name", "e.employer_name"), ("home_division", "e.home_division_id"), ("outside_region", "e.outside_region"),
+            ("talent_team", "e.talent_team"), ("title_series", "e.title_series"), ("title_level", "e.title_level"), ("position", "e.position"),
+            ("disciplines", codes("disciplines")), ("industries", codes("industries")), ("skills", "e.skills"),
+            ("research_areas", "e.research_areas"), ("achievements", "e.achievements"), ("sharing_modes", modes),
+            ("serves_all_hebei", "e.serves_all_hebei"), ("served_cities", codes("served_cities")), ("max_engagements", "e.max_engagements"),
+            ("days_per_month", "e.days_per_month"), ("available_from", "to_char(e.available_from, 'YYYY-MM-DD')"),
+            ("available_until", "to_char(e.available_until, 'YYYY-MM-DD')"), ("rating_avg", "e.rating_avg"), ("rating_count", "e.rating_count"),
+        ]
+        obj = ", ".join(f"'{k}', {v}" for k, v in pairs)
+        _EXPERTS_JSON_SQL = (
+            f"SELECT coalesce(json_agg(json_build_object({obj}) ORDER BY o.i), '[]')::text "
+            f"FROM unnest(%s::bigint[]) WITH ORDINALITY AS o(id, i) JOIN {Expert._meta.db_table} e ON e.id = o.id "
+            f"JOIN {Person._meta.db_table} p ON p.id = e.person_id"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_EXPERTS_JSON_SQL, [list(ids)])
+        value = cursor.fetchone()[0]
+    return value

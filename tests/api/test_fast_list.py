@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from registry import apis
-from registry.models import PersonalDataAccess
+from registry.models import Expert, PersonalDataAccess
 from tests.support.servers import postgres
 
 QUERIES = [
@@ -49,6 +51,12 @@ def experts(factory):
         factory.expert(home_division="120102", status="draft", title_level="senior"),
     ]
     made += [factory.expert(home_division="110108", title_level="associate_senior", sharing_modes=["project"]) for _ in range(4)]
+    # the formats the SQL must reproduce: dates, a timestamp on a whole second, a float rating, no skills
+    Expert.objects.filter(pk=made[0].pk).update(
+        available_from=dt.date(2026, 1, 5), available_until=dt.date(2027, 12, 31), rating_avg=4.25, rating_count=4, skills=[],
+        updated_at=dt.datetime(2026, 11, 20, 8, 0, 0, tzinfo=dt.timezone.utc),
+    )
+    Expert.objects.filter(pk=made[1].pk).update(employer=factory.organisation(), serves_all_hebei=False, talent_team="enterprise_management")
     return made
 
 
@@ -73,8 +81,8 @@ def test_fast_path_answers_like_the_filterset(query, experts, bj_client, monkeyp
     fast_response, fast = _pages(bj_client, query, monkeypatch, fast=True)
     assert fast_spy and all(fast_spy), "the fast path was not taken"
     assert fast == slow
-    assert fast_response["Content-Type"] == slow_response["Content-Type"]
-    assert fast_response.get("ETag") == slow_response.get("ETag")
+    same_headers = lambda r: {k: v for k, v in r.headers.items() if k not in ("Content-Length", "X-Request-ID")}  # noqa: E731
+    assert same_headers(fast_response) == same_headers(slow_response)
 
 
 def test_fast_path_pages_cover_every_matching_row_once(experts, bj_client, monkeypatch, fast_spy):
