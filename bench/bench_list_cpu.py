@@ -47,6 +47,11 @@ def main() -> None:
                     client.get(args.path)
                 ms = (time.process_time() - start) * 1000 / args.requests
                 print(f"{'fast path ' if fast else 'FilterSet '}: {ms:5.1f} ms CPU per request ({args.requests} requests, {len(bodies[0].json()['results'])} rows)")
+        same = []
+        for fast in (False, True):
+            apis.FAST_LIST = fast
+            same.append(client.get(args.path).json())
+        print("same JSON on both paths:", same[0] == same[1])
     finally:
         key.delete()
 
