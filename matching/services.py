@@ -98,6 +98,9 @@ def _common_mode(demand: Demand, expert: Expert, wanted: str | None) -> str:
 def _demand_is_open(demand: Demand) -> None:
     if demand.status != Status.PUBLISHED:
         _refuse("demand_not_published", "需求未发布或已关闭，不能进行对接", "demand")
+    today = timezone.localdate()
+    if demand.period_end < today or (demand.expires_at and demand.expires_at < today):
+        _refuse("demand_expired", "需求已过期，不能进行对接", "demand")
     filled = selectors.demand_filled_units([demand.pk]).get(demand.pk, 0)
     if filled >= demand.headcount:
         _refuse("demand_filled", f"该需求的{demand.headcount}个名额已满", "demand")
@@ -629,6 +632,22 @@ def review_panel_verify(*, panel: ReviewPanel) -> bool:
 
 
 # --- maintenance ---------------------------------------------------------------------------------
+
+
+def rematch_all(*, k: int = 10, actor=None, chunk: int = 500) -> dict[str, int]:
+    """Nightly re-matching (notifications.jobs.nightly_rematch): rebuild this process's index from the database
+    (picks up bulk writes that bypassed the change log and refits the acceptance model on the day's answers),
+    then record fresh top-k recommendations for every open demand."""
+    holder.reset()
+    index = holder.expert_index()
+    demand_ids = index.open_demand_ids()
+    saved = 0
+    for start in range(0, len(demand_ids), chunk):
+        matches = [m for did in demand_ids[start:start + chunk] for m in index.top_k(did, k=k)]
+        with transaction.atomic():
+            saved += len(_save_matches(matches, direction=Recommendation.Direction.EXPERTS_FOR_DEMAND, actor=actor,
+                                       demand_of=lambda m: m.demand_id, expert_of=lambda m: m.expert_id))
+    return {"demands": len(demand_ids), "recommendations": saved, "experts": len(index)}
 
 
 @transaction.atomic

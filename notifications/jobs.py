@@ -112,15 +112,8 @@ def weekly_digest(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def nightly_rematch() -> dict[str, int]:
-    """HOOK: the nightly re-matching. Calls ``matching.services.rematch_all()`` once the matching app offers it
-    (refresh the index and the stored recommendations); until then it only logs."""
-    try:
-        from matching import services as matching_services  # optional until the matching branch lands
-    except ImportError:
-        matching_services = None
-    rematch = getattr(matching_services, "rematch_all", None)
-    if rematch is None:
-        log.info("nightly re-matching: matching.services.rematch_all is not available yet")
-        return {"rematched": 0}
-    result = rematch()
+    """The nightly re-matching: refresh the matching index and the stored recommendations."""
+    from matching import services as matching_services
+
+    result = matching_services.rematch_all()
     return result if isinstance(result, dict) else {"rematched": int(result or 0)}

@@ -55,3 +55,13 @@ def test_embedded_default_runs_tasks_eagerly_without_redis():
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["True", "django.db.backends.sqlite3", "zh-hans", "Asia/Shanghai"], out.stderr
+
+
+def test_every_periodic_job_names_a_registered_task():
+    from django.conf import settings
+
+    from jjjtalent.celery import app
+
+    app.loader.import_default_modules()
+    unknown = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] not in app.tasks]
+    assert not unknown, f"beat entries without a task: {unknown}"

@@ -189,6 +189,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-expiries": {"task": "notifications.tasks.expiries", "schedule": crontab(minute=30, hour=7)},
     "notifications-weekly-digest": {"task": "notifications.tasks.weekly_digest", "schedule": crontab(minute=0, hour=9, day_of_week="mon")},
     "notifications-nightly-rematch": {"task": "notifications.tasks.nightly_rematch", "schedule": crontab(minute=0, hour=2)},
+    # matching (docs/matching.md): invitations past their answer date expire; the index change log is pruned
+    "matching-expire-invitations": {"task": "matching.tasks.expire_invitations", "schedule": crontab(minute=5)},
+    "matching-prune-index-changes": {"task": "matching.tasks.prune_index_changes", "schedule": crontab(minute=30, hour=3)},
 }
 
 # --- notifications: retries, webhooks (docs/notifications.md) ---

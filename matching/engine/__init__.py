@@ -12,6 +12,7 @@ Public API:
 """
 from .acceptance import AcceptanceModel, smoothed_rates
 from .assignment import AssignmentResult, CandidateGraph, assign_greedy, assign_optimal
+from .graduates import GraduateIndex, GraduateMatch
 from .index import ENGINE_VERSION, ExpertIndex, Match
 from .metrics import mean_metrics, ndcg_at_k, precision_at_k, recall_at_k
 from .modes import ALL_MODES, MODE_BIT, MODE_CODES, mode_codes, mode_mask
@@ -21,7 +22,7 @@ from .taxonomy import Taxonomy, default_taxonomy
 
 __all__ = [
     "AcceptanceModel", "smoothed_rates", "AssignmentResult", "CandidateGraph", "assign_greedy",
-    "assign_optimal", "ENGINE_VERSION", "ExpertIndex", "Match", "mean_metrics", "ndcg_at_k",
+    "assign_optimal", "ENGINE_VERSION", "ExpertIndex", "Match", "GraduateIndex", "GraduateMatch", "mean_metrics", "ndcg_at_k",
     "precision_at_k", "recall_at_k", "ALL_MODES", "MODE_BIT", "MODE_CODES", "mode_codes",
     "mode_mask", "DemandRecord", "ExpertRecord", "GraduateRecord", "COMPONENTS",
     "DEFAULT_WEIGHTS", "Taxonomy", "default_taxonomy",

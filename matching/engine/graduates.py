@@ -20,9 +20,24 @@ from typing import Iterable
 
 import numpy as np
 
-from .index import (CodeSpace, DemandSegment, PreparedDemand, SegmentedStore, _Columns, _csc, _pad,
-                    _top, text_relevance)
-from .records import DEGREE_LABELS_EN, DEGREE_LABELS_ZH, DEMAND_KINDS, DemandRecord, GraduateRecord
+from .index import (
+    CodeSpace,
+    DemandSegment,
+    PreparedDemand,
+    SegmentedStore,
+    _Columns,
+    _csc,
+    _pad,
+    _top,
+    text_relevance,
+)
+from .records import (
+    DEGREE_LABELS_EN,
+    DEGREE_LABELS_ZH,
+    DEMAND_KINDS,
+    DemandRecord,
+    GraduateRecord,
+)
 from .scores import DISCIPLINE_TABLE, INDUSTRY_TABLE, OCCUPATION_TABLE, combine
 from .taxonomy import Taxonomy
 from .text import CorpusStats, Vocabulary, query_weights, tokenizer_for, weighted_counts

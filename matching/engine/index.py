@@ -26,12 +26,28 @@ from . import explain as _explain
 from .acceptance import DEFAULT_PRIOR_RATE, AcceptanceModel, logit
 from .modes import MODE_CODES
 from .records import DEMAND_KINDS, DemandRecord, ExpertRecord
-from .rules import DATE_MAX, DATE_MIN, RULE_MESSAGES_EN, RULE_MESSAGES_ZH, failed_rules, passes
-from .scores import (COMPONENTS, DISCIPLINE_TABLE, INDUSTRY_TABLE, combine, distance_km,
-                     free_capacity, mode_distance, normalise_weights, rating_score, title_fit,
-                     unit_vectors)
+from .rules import (
+    DATE_MAX,
+    DATE_MIN,
+    RULE_MESSAGES_EN,
+    RULE_MESSAGES_ZH,
+    failed_rules,
+    passes,
+)
+from .scores import (
+    COMPONENTS,
+    DISCIPLINE_TABLE,
+    INDUSTRY_TABLE,
+    combine,
+    distance_km,
+    free_capacity,
+    mode_distance,
+    normalise_weights,
+    rating_score,
+    title_fit,
+)
 from .taxonomy import HEBEI, Taxonomy
-from .text import CorpusStats, Vocabulary, query_weights, tokenizer_for, weighted_counts
+from .text import CorpusStats, Vocabulary, query_weights, tokenizer_for
 
 ENGINE_VERSION = "1.0"
 
@@ -40,6 +56,7 @@ EXPERT_FIELD_WEIGHTS = {"skills": 2.0, "research_areas": 2.0, "achievements": 1.
 DEMAND_FIELD_WEIGHTS = {"required_skills": 2.0, "title": 1.5, "description": 1.0}
 
 _NO_ORG = -1
+_STATIC_RULES = ("not_verified", "demand_closed", "at_capacity")   # checked once per segment / per query
 _UNKNOWN_CITY_BIT = 30   # a bit no expert has: the city is not a known prefecture
 
 
@@ -212,6 +229,28 @@ class ExpertSegment:
         self.tf = _Columns(_csc([p.terms for p in items], [p.tfs for p in items], n_terms))
         self.ind = _Columns(_csc([p.ind_nodes for p in items], None, n_ind, np.int8))
         self.disc = _Columns(_csc([p.disc_nodes for p in items], None, n_disc, np.int8))
+        self._static: np.ndarray | None = None
+        self._dist_cache: dict[tuple, np.ndarray] = {}
+
+    def invalidate(self) -> None:
+        """Call after changing alive / active / capacity in place."""
+        self._static = None
+
+    def static_ok(self) -> np.ndarray:
+        """Rows that pass the rules not depending on the demand: alive, verified, below capacity."""
+        if self._static is None:
+            self._static = self.alive & self.verified & (self.active < self.capacity)
+        return self._static
+
+    def distances(self, point: tuple[float, float, float]) -> np.ndarray:
+        """Distance (km) from every row to a point; cached per point (demands share a few hundred cities)."""
+        got = self._dist_cache.get(point)
+        if got is None:
+            if len(self._dist_cache) >= 512:
+                self._dist_cache.clear()
+            got = distance_km(self.xyz, np.asarray(point, dtype=np.float64))
+            self._dist_cache[point] = got
+        return got
 
     def rule_arrays(self) -> dict:
         return {"verified": self.verified, "modes": self.modes, "served": self.served,
@@ -310,6 +349,8 @@ class SegmentedStore:
             r = self.main.row_of.get(key)
             if r is not None:
                 self.main.alive[r] = False
+                if hasattr(self.main, "invalidate"):
+                    self.main.invalidate()
         if key in self.delta_ids:
             self.delta_ids.remove(key)
 
@@ -438,8 +479,9 @@ class ExpertIndex:
             if c is None:
                 return (math.nan, math.nan, math.nan)
             lng, lat = c
-        v = unit_vectors(np.array([lng]), np.array([lat]))[0]
-        return (float(v[0]), float(v[1]), float(v[2]))
+        lng_r, lat_r = math.radians(lng), math.radians(lat)
+        c = math.cos(lat_r)
+        return (c * math.cos(lng_r), c * math.sin(lng_r), math.sin(lat_r))
 
     def served_mask(self, prefectures: Iterable[str], all_hebei: bool) -> int:
         mask = self.all_hebei_mask if all_hebei else 0
@@ -478,9 +520,14 @@ class ExpertIndex:
         ]
 
     def prepare_expert(self, rec: ExpertRecord) -> PreparedExpert:
-        counts = weighted_counts(self.expert_fields(rec))
+        counts: dict[str, float] = {}
+        get = counts.get
+        for toks, w in self.expert_fields(rec):
+            for t in toks:
+                counts[t] = get(t, 0.0) + w
+        ids = self.vocab.ids
         vid = self.vocab.id
-        items = sorted((vid(t), w) for t, w in counts.items())
+        items = sorted((ids[t] if t in ids else vid(t), w) for t, w in counts.items())
         terms = np.fromiter((i for i, _ in items), dtype=np.int32, count=len(items))
         tfs = np.fromiter((w for _, w in items), dtype=np.float32, count=len(items))
         tax = self.taxonomy
@@ -568,6 +615,7 @@ class ExpertIndex:
         if seg is not None:
             seg.active[r] = p.active
             seg.capacity[r] = p.capacity
+            seg.invalidate()
         self.version += 1
 
     def upsert_demand(self, rec: DemandRecord) -> None:
@@ -594,7 +642,9 @@ class ExpertIndex:
 
     def _score_experts(self, pd: PreparedDemand, seg: ExpertSegment, only_row: int | None = None
                        ) -> _Scored | None:
-        ok = passes(seg.rule_arrays(), pd.rule_dict()) & seg.alive
+        if not pd.open:
+            return None
+        ok = passes(seg.rule_arrays(), pd.rule_dict(), skip=_STATIC_RULES) & seg.static_ok()
         if only_row is not None:
             keep = np.zeros(seg.n, dtype=bool)
             keep[only_row] = ok[only_row]
@@ -607,14 +657,25 @@ class ExpertIndex:
         # text relevance
         if pd.has_text:
             idf = self._idf(pd.terms)
-            denom = float((pd.weights * idf).sum() + pd.unknown_weight * self.stats.idf(np.array([1 << 40]))[0])
-            r, tf, which = seg.tf.gather(pd.terms)
-            if r.size:
-                part = self.stats.bm25_part(tf, seg.length[r])
-                num = np.bincount(r, weights=part * (pd.weights * idf)[which], minlength=seg.n)
-                comps["text"] = text_relevance(num[rows] / denom)
-            else:
-                comps["text"] = np.zeros(rows.size, np.float32)
+            qw = pd.weights * idf
+            denom = float(qw.sum() + pd.unknown_weight * self.stats.idf(np.array([1 << 40]))[0])
+            num = np.zeros(seg.n, np.float32)
+            tfc = seg.tf
+            k1, b = self.stats.K1, self.stats.B
+            norm = None
+            for t, w in zip(pd.terms.tolist(), qw.tolist()):
+                if t >= tfc.n_cols:
+                    continue
+                lo, hi = tfc.indptr[t], tfc.indptr[t + 1]
+                if lo == hi:
+                    continue
+                if norm is None:   # BM25 length normalisation of every row, once per query
+                    norm = (k1 * (1 - b + b * seg.length / self.stats.avg_len)).astype(np.float32)
+                r = tfc.indices[lo:hi]
+                tf = tfc.data[lo:hi]
+                sat = tf * (k1 + 1) / (tf + norm[r])
+                num[r] += np.float32(w / self.stats.SAT_CAP) * np.minimum(sat, self.stats.SAT_CAP)
+            comps["text"] = text_relevance(num[rows] / denom)
             defined["text"] = True
         else:
             comps["text"] = np.zeros(rows.size, np.float32)
@@ -652,7 +713,7 @@ class ExpertIndex:
         # distance against the sharing mode
         dist = mode = None
         if not math.isnan(pd.xyz[0]):
-            dist = distance_km(seg.xyz[rows], np.asarray(pd.xyz, dtype=np.float64))
+            dist = seg.distances(pd.xyz)[rows]
             score, mode = mode_distance(seg.modes[rows] & pd.modes, dist, pd.modes)
             comps["distance"] = np.where(np.isnan(dist), 0.5, score).astype(np.float32)
             defined["distance"] = True
@@ -712,8 +773,11 @@ class ExpertIndex:
     def _match(self, pe: PreparedExpert, pd: PreparedDemand, part: _Scored, i: int,
                rank: int, total: float, explain: bool) -> Match:
         tax = self.taxonomy
-        comps = {c: (float(part.comps[c][i]) if bool(np.all(part.defined.get(c, True))) else None)
-                 for c in COMPONENTS}
+        comps = {}
+        for c in COMPONENTS:
+            flag = part.defined.get(c, True)
+            ok = flag if isinstance(flag, bool) else bool(np.all(flag))
+            comps[c] = float(part.comps[c][i]) if ok else None
         terms = self._shared_terms(pd.terms, pd.weights, pe.terms)
         industry = None
         if part.ind_level is not None and part.ind_level[i] >= 0:
@@ -908,8 +972,8 @@ class ExpertIndex:
         heads = []
         kept = []
         for did in ids:
-            pd = self.demands.prepared[did]
-            if not pd.open:
+            pd = self.demands.prepared.get(did)
+            if pd is None or not pd.open:
                 continue
             e, s = self.score_demand(pd, k)
             kept.append(did)

@@ -27,13 +27,19 @@ RULE_MESSAGES_ZH = {code: zh for code, zh, _ in RULES}
 RULE_MESSAGES_EN = {code: en for code, _, en in RULES}
 
 
-def rule_masks(e: dict, d: dict) -> dict[str, np.ndarray]:
+def rule_masks(e: dict, d: dict, skip: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """Per rule, True where the pair passes.
 
     `e` keys: verified, modes, served, avail_from, avail_to, capacity, active, org, title
     `d` keys: open, modes, pref_bit (-1 = no city constraint), start, end, org, min_title
     Values are scalars or equally long arrays; orgs use -1 for unknown.
     """
+    out: dict[str, np.ndarray] = {}
+    if "not_verified" not in skip:
+        out["not_verified"] = np.asarray(e["verified"], dtype=bool)
+    if "demand_closed" not in skip:
+        out["demand_closed"] = np.asarray(d["open"], dtype=bool)
+    out["no_common_mode"] = (np.asarray(e["modes"]) & np.asarray(d["modes"])) != 0
     pref_bit = np.asarray(d["pref_bit"])
     served = np.asarray(e["served"])
     if pref_bit.ndim == 0:                     # one demand: a scalar test against the experts' masks
@@ -42,25 +48,22 @@ def rule_masks(e: dict, d: dict) -> dict[str, np.ndarray]:
     else:
         city_ok = np.where(pref_bit < 0, True,
                            ((served.astype(np.int64) >> np.maximum(pref_bit, 0).astype(np.int64)) & 1).astype(bool))
+    out["city_not_served"] = city_ok
+    out["unavailable"] = ((np.asarray(e["avail_from"]) <= np.asarray(d["end"]))
+                          & (np.asarray(d["start"]) <= np.asarray(e["avail_to"])))
+    if "at_capacity" not in skip:
+        out["at_capacity"] = np.asarray(e["active"]) < np.asarray(e["capacity"])
     e_org = np.asarray(e["org"])
     d_org = np.asarray(d["org"])
-    return {
-        "not_verified": np.asarray(e["verified"], dtype=bool),
-        "demand_closed": np.asarray(d["open"], dtype=bool),
-        "no_common_mode": (np.asarray(e["modes"]) & np.asarray(d["modes"])) != 0,
-        "city_not_served": city_ok,
-        "unavailable": (np.asarray(e["avail_from"]) <= np.asarray(d["end"]))
-                       & (np.asarray(d["start"]) <= np.asarray(e["avail_to"])),
-        "at_capacity": np.asarray(e["active"]) < np.asarray(e["capacity"]),
-        "conflict_of_interest": (e_org < 0) | (d_org < 0) | (e_org != d_org),
-        "title_below_minimum": np.asarray(e["title"]) >= np.asarray(d["min_title"]),
-    }
+    out["conflict_of_interest"] = (e_org < 0) | (d_org < 0) | (e_org != d_org)
+    out["title_below_minimum"] = np.asarray(e["title"]) >= np.asarray(d["min_title"])
+    return out
 
 
-def passes(e: dict, d: dict) -> np.ndarray:
-    """True where every rule passes."""
+def passes(e: dict, d: dict, skip: tuple[str, ...] = ()) -> np.ndarray:
+    """True where every rule passes (rules in `skip` are left out: the caller checked them)."""
     ok = None
-    for m in rule_masks(e, d).values():
+    for m in rule_masks(e, d, skip).values():
         ok = m if ok is None else ok & m
     return ok
 

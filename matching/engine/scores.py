@@ -106,31 +106,44 @@ def distance_km(xyz: np.ndarray, point: np.ndarray) -> np.ndarray:
     return (EARTH_RADIUS_KM * np.arccos(np.clip(dot, -1.0, 1.0))).astype(np.float32)
 
 
+def _mode_tables() -> tuple[np.ndarray, np.ndarray]:
+    """For every set of common modes (a bitmask), the mode that tolerates distance best
+    (largest half-life; remote modes infinite; ties to the earlier mode) and its half-life."""
+    n = 1 << len(MODE_CODES)
+    half = np.zeros(n, dtype=np.float32)
+    which = np.full(n, -1, dtype=np.int8)
+    for mask in range(1, n):
+        best_i, best_h = -1, -1.0
+        for i, code in enumerate(MODE_CODES):
+            if mask >> i & 1:
+                h = MODE_HALF_LIFE_KM[code]
+                h = np.inf if h is None else h
+                if h > best_h:
+                    best_i, best_h = i, h
+        half[mask], which[mask] = best_h, best_i
+    return half, which
+
+
+_BEST_HALF, _BEST_MODE = _mode_tables()
+
+
 def mode_distance(common_modes: np.ndarray, dist_km: np.ndarray, candidate_modes: int | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Best distance score over the modes both sides accept, and which mode gives it.
 
     Each mode halves its score every MODE_HALF_LIFE_KM km; modes done from
-    afar (remote guidance, crowdsourcing) score 1 at any distance.  Returns
-    (score, mode index; -1 where no common mode).  `candidate_modes`, when given,
-    is the asking side's mask (a superset of every common mask), to skip modes."""
-    common_modes = np.asarray(common_modes)
+    afar (remote guidance, crowdsourcing) score 1 at any distance.  The decay
+    is monotone in the half-life, so the best mode is the most tolerant common
+    one (a table lookup).  Returns (score, mode index; -1 where no common mode).
+    `candidate_modes` is accepted for compatibility and not needed."""
+    common = np.asarray(common_modes, dtype=np.int64) & ((1 << len(MODE_CODES)) - 1)
     d = np.nan_to_num(np.asarray(dist_km, dtype=np.float32), nan=0.0)
-    best = np.zeros(d.shape, dtype=np.float32)
-    which = np.full(d.shape, -1, dtype=np.int8)
-    for i, code in enumerate(MODE_CODES):
-        if candidate_modes is not None and not (candidate_modes >> i) & 1:
-            continue             # the asking side does not accept this mode: no pair can use it
-        has = (common_modes >> i) & 1
-        if not has.any():
-            continue
-        half = MODE_HALF_LIFE_KM[code]
-        val = np.ones_like(d) if half is None else np.exp2(-d / half).astype(np.float32)
-        val = np.where(has.astype(bool), val, 0.0)
-        better = val > best
-        best = np.where(better, val, best)
-        which = np.where(better, i, which)
-    return best, which
+    half = _BEST_HALF[common]
+    which = _BEST_MODE[common]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.exp2(-d / half).astype(np.float32)
+    score = np.where(which < 0, np.float32(0.0), score)
+    return score, which
 
 
 def rating_score(rating_avg: np.ndarray, rating_count: np.ndarray) -> np.ndarray:

@@ -4,7 +4,13 @@ import datetime as dt
 
 import pytest
 
-from matching.engine import DemandRecord, ExpertIndex, ExpertRecord, default_taxonomy, mode_mask
+from matching.engine import (
+    DemandRecord,
+    ExpertIndex,
+    ExpertRecord,
+    default_taxonomy,
+    mode_mask,
+)
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,7 @@ def test_capacity_headcount_and_active_load_respected():
     for res in (assign_optimal(g, spread=0.05), assign_optimal(g, spread=0.0), assign_greedy(g)):
         check_feasible(g, res.edges)
         per_x = {}
-        for d, x, _ in res.pairs:
+        for _d, x, _ in res.pairs:
             per_x[x] = per_x.get(x, 0) + 1
         assert all(per_x[x] <= cap[x] - act[x] for x in per_x)
         assert len(set((d, x) for d, x, _ in res.pairs)) == len(res.pairs)

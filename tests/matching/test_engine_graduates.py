@@ -1,10 +1,9 @@
 """Graduates <-> positions."""
+import numpy as np
 import pytest
 
 from matching.engine import DemandRecord, GraduateRecord
 from matching.engine.graduates import GraduateIndex, shared_level
-
-import numpy as np
 
 
 def grad(id, **kw):

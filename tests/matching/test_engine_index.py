@@ -1,10 +1,9 @@
 """The index: ranking, explanations, incremental updates, both directions."""
+import numpy as np
 import pytest
 
 from matching.engine import ExpertIndex, mode_mask
 from matching.engine.index import _top
-
-import numpy as np
 
 from .conftest import build, fillers, make_demand, make_expert, replace
 

@@ -3,8 +3,16 @@ import numpy as np
 import pytest
 
 from matching.engine import COMPONENTS, ExpertIndex, mode_mask
-from matching.engine.scores import (DISCIPLINE_LEVEL_SCORE, INDUSTRY_LEVEL_SCORE, combine, free_capacity,
-                                    mode_distance, path_proximity, rating_score, title_fit)
+from matching.engine.scores import (
+    DISCIPLINE_LEVEL_SCORE,
+    INDUSTRY_LEVEL_SCORE,
+    combine,
+    free_capacity,
+    mode_distance,
+    path_proximity,
+    rating_score,
+    title_fit,
+)
 from matching.engine.taxonomy import haversine_km
 
 from .conftest import build, make_demand, make_expert

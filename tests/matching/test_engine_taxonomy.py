@@ -40,3 +40,14 @@ def test_modes_order_matches_registry():
 def test_demand_kinds_match_registry():
     from registry import domain
     assert DEMAND_KINDS == tuple(code for code, _, _ in domain.DEMAND_KINDS)
+
+
+def test_engine_core_imports_no_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; import matching.engine, matching.engine.synthetic, matching.lifecycle, matching.panels; "
+            "bad = [m for m in sys.modules if m == 'django' or m.startswith('django.')]; "
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], check=True)

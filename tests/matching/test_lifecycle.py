@@ -249,3 +249,15 @@ def test_every_transition_leaves_an_event(world):
     services.engagement_complete(actor=world.boss, engagement=eng)
     assert LifecycleEvent.objects.filter(actor=world.boss).count() == 2
     assert LifecycleEvent.objects.filter(actor=expert.user).count() == 2
+
+
+def test_expired_demand_refuses_invitations(world):
+    import datetime as dt
+
+    from registry.models import Demand
+
+    Demand.objects.filter(pk=world.demand.pk).update(expires_at=dt.date.today() - dt.timedelta(days=1))
+    world.demand.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        services.invitation_create(actor=world.boss, demand=world.demand, expert=world.expert())
+    assert codes(exc.value) == {"demand_expired"}

@@ -1,5 +1,8 @@
 """Recommendations from the registry, kept as data, and fresh after every change."""
+import io
+
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from matching import selectors, services
 from matching.holder import IndexHolder, holder
@@ -98,7 +101,8 @@ def test_selectors_use_a_fixed_number_of_queries(world, django_assert_max_num_qu
 
 
 def test_batch_assignment_run_keeps_proposals(world, factory):
-    experts = [world.expert(max_engagements=1) for _ in range(3)]
+    for _ in range(3):
+        world.expert(max_engagements=1)
     factory.demand(organisation=world.org, status=Status.PUBLISHED, headcount=2)
     staff = world.make_user(region="13", staff=True)
     run = services.assignment_run(actor=staff, k=10, spread=0.05)
@@ -106,7 +110,7 @@ def test_batch_assignment_run_keeps_proposals(world, factory):
     proposals = list(run.proposals.all())
     assert len(proposals) == 3 and all(p.direction == "batch" for p in proposals)
     assert len({p.expert_id for p in proposals}) == 3           # capacity 1 each
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.assignment_run(actor=world.boss)              # staff only
 
 
@@ -128,3 +132,26 @@ def test_graduates_for_position(world, factory):
     assert [r.graduate_id for r in recs] == [grad.pk]
     back = services.recommend_positions_for_graduate(graduate=grad, k=5)
     assert [r.demand_id for r in back] == [position.pk]
+
+
+def test_reindex_command_forces_rebuild(world):
+    from django.core.management import call_command
+
+    world.expert()
+    holder.expert_index()
+    builds = holder.builds
+    call_command("reindex_matching", stdout=io.StringIO())
+    holder.expert_index()
+    assert holder.builds == builds + 1
+
+
+def test_rematch_all_records_fresh_recommendations(world, factory):
+    world.expert()
+    world.expert(industries=["3973"])
+    factory.demand(organisation=world.org, status=Status.PUBLISHED)
+    result = services.rematch_all(k=5)
+    assert result == {"demands": 2, "recommendations": 4, "experts": 2}
+    assert Recommendation.objects.filter(direction="experts_for_demand").count() == 4
+    from notifications import jobs
+
+    assert jobs.nightly_rematch()["recommendations"] == 4
