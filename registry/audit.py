@@ -30,8 +30,21 @@ def _plain(value):
     return value
 
 
-def snapshot(instance) -> dict:
-    """The audited view of an instance: concrete fields (FKs as ids), M2M as sorted pk lists, personal fields masked."""
+def _m2m_value(instance, f) -> list[str]:
+    prefetched = getattr(instance, "_prefetched_objects_cache", {})
+    if f.name in prefetched:
+        return sorted(str(o.pk) for o in prefetched[f.name])
+    return sorted(str(pk) for pk in getattr(instance, f.name).values_list("pk", flat=True))
+
+
+def _audited_m2m(instance):
+    return [f for f in instance._meta.many_to_many if f.remote_field.through._meta.auto_created is not False]
+
+
+def snapshot(instance, *, created: bool = False, m2m_from: dict | None = None) -> dict:
+    """The audited view of an instance: concrete fields (FKs as ids), M2M as sorted pk lists, personal fields masked.
+    ``created``: the instance was just inserted, so its M2M are empty — not queried. ``m2m_from``: a snapshot
+    whose M2M values still hold (a save does not change M2M), so they are reused rather than queried again."""
     personal = set(getattr(instance, "PERSONAL_FIELDS", ()))
     data = {}
     for f in instance._meta.concrete_fields:
@@ -42,14 +55,13 @@ def snapshot(instance) -> dict:
             value = _MASKERS.get(f.name, lambda v: "***" if v else "")(value or "")
         data[f.name] = _plain(value)
     if instance.pk:
-        prefetched = getattr(instance, "_prefetched_objects_cache", {})
-        for f in instance._meta.many_to_many:
-            if f.remote_field.through._meta.auto_created is False:
-                continue
-            if f.name in prefetched:
-                data[f.name] = sorted(str(o.pk) for o in prefetched[f.name])
+        for f in _audited_m2m(instance):
+            if created:
+                data[f.name] = []
+            elif m2m_from is not None and isinstance(m2m_from.get(f.name), list):
+                data[f.name] = list(m2m_from[f.name])
             else:
-                data[f.name] = sorted(str(pk) for pk in getattr(instance, f.name).values_list("pk", flat=True))
+                data[f.name] = _m2m_value(instance, f)
     return data
 
 
@@ -104,7 +116,7 @@ def _on_post_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     before = None if created else getattr(instance, "_audit_before", None)
-    after = snapshot(instance)
+    after = snapshot(instance, created=created, m2m_from=before)
     if not created and before == after:
         return
     action = "create" if created else ("transition" if before and before.get("status") != after.get("status") else "update")
@@ -115,20 +127,30 @@ def _on_post_delete(sender, instance, **kwargs):
     record(instance, "delete", before=snapshot(instance), after=None)
 
 
-def _on_m2m_changed(sender, instance, action, reverse, **kwargs):
+def _on_m2m_changed(sender, instance, action, reverse, pk_set=None, **kwargs):
     if reverse or action not in ("post_add", "post_remove", "post_clear"):
         return
     if type(instance) not in AUDITED:
         return
-    after = snapshot(instance)
     ctx = current()
     ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
     existing = ctx.changes.get((ct.id, str(instance.pk))) if ctx else None
-    if existing is not None:
-        existing.postchange_data = after
+    field = next((f for f in _audited_m2m(instance) if f.remote_field.through is sender), None)
+    if existing is not None and field is not None and isinstance(existing.postchange_data, dict):
+        # Only the changed field, not a re-snapshot of every M2M. The change already holds the field's value
+        # (from the save's snapshot or an earlier signal) and Django passes the ids actually added/removed.
+        known = existing.postchange_data.get(field.name)
+        if action == "post_clear":
+            value = []
+        elif isinstance(known, list) and pk_set is not None:
+            ids = {str(pk) for pk in pk_set}
+            value = sorted(set(known) | ids) if action == "post_add" else sorted(set(known) - ids)
+        else:
+            value = _m2m_value(instance, field)
+        existing.postchange_data = {**existing.postchange_data, field.name: value}
         existing.save(update_fields=["postchange_data"])
     else:
-        record(instance, "update", before=None, after=after)
+        record(instance, "update", before=None, after=snapshot(instance))
 
 
 def register(*models):

@@ -533,7 +533,7 @@ class Importer:
         table = read_table(data, filename=filename)
         mapping = map_headers(self.kind, table.headers)
         result = ImportResult(kind=self.kind.key, mode=self.mode, total=table.total)
-        with transaction.atomic():
+        with transaction.atomic(), services.code_cache():
             for number, cells in table.rows:
                 if all(_blank(c) for c in cells):
                     continue

@@ -7,6 +7,8 @@ forbidden change.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 from collections.abc import Iterable
 
@@ -58,11 +60,43 @@ class Errors:
 # --- code lookups --------------------------------------------------------------------------------
 
 
+_CODE_CACHE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("registry_code_cache", default=None)
+
+
+@contextlib.contextmanager
+def code_cache():
+    """Cache reference-code lookups (divisions, disciplines, industries, occupations) for a batch of writes — a
+    bulk upsert or an import — so each code is read once per batch, not once per row. Validation is unchanged:
+    an unknown code is still an error (and stays unknown for the rest of the batch)."""
+    if _CODE_CACHE.get() is not None:
+        yield
+        return
+    token = _CODE_CACHE.set({})
+    try:
+        yield
+    finally:
+        _CODE_CACHE.reset(token)
+
+
+def _lookup(model, codes: list[str]) -> dict:
+    """code → object (missing codes absent), through the batch cache when one is active."""
+    cache = _CODE_CACHE.get()
+    if cache is None:
+        return {o.code: o for o in model.objects.filter(code__in=codes)}
+    table = cache.setdefault(model, {})
+    missing = [c for c in dict.fromkeys(codes) if c not in table]
+    if missing:
+        found = {o.code: o for o in model.objects.filter(code__in=missing)}
+        for c in missing:
+            table[c] = found.get(c)
+    return {c: table[c] for c in codes if table[c] is not None}
+
+
 def _codes(model, codes: Iterable[str] | None, field: str, errors: Errors, *, label: str) -> list:
     codes = [c.strip() for c in (codes or []) if c and c.strip()]
     if not codes:
         return []
-    found = {o.code: o for o in model.objects.filter(code__in=codes)}
+    found = _lookup(model, codes)
     unknown = [c for c in codes if c not in found]
     if unknown:
         errors.add(field, f"未知的{label}代码：{'、'.join(unknown)}", "unknown_code")
@@ -76,7 +110,8 @@ def _code(model, code: str | None, field: str, errors: Errors, *, label: str, re
         return None
     if isinstance(code, model):
         return code
-    obj = model.objects.filter(code=str(code).strip()).first()
+    key = str(code).strip()
+    obj = _lookup(model, [key]).get(key)
     if obj is None:
         errors.add(field, f"未知的{label}代码：{code}", "unknown_code")
     return obj
@@ -470,9 +505,14 @@ def _save_unique(obj, field: str, message: str) -> None:
         raise ValidationError({field: [ValidationError(message, code="duplicate_person")]}) from None
 
 
-def _save_m2m(obj, m2m: dict):
+def _save_m2m(obj, m2m: dict, *, created: bool = False):
+    """Write the M2M fields; a just-created record has none yet, so they are added without reading them first."""
     for field, values in m2m.items():
-        getattr(obj, field).set(values)
+        if created:
+            if values:
+                getattr(obj, field).add(*values)
+        else:
+            getattr(obj, field).set(values)
 
 
 @transaction.atomic
@@ -509,7 +549,7 @@ def _person_record_register(model, apply, *, actor, name, id_number, mobile, ema
         errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
     errors.raise_if_any()
     _save_unique(record, "id_number", duplicate_message)
-    _save_m2m(record, m2m)
+    _save_m2m(record, m2m, created=True)
     if consent_share:
         consent_grant(person=person, scope=ConsentScope.SHARE_WITH_ORGANISATIONS, channel=source)
         consent_grant(person=person, scope=ConsentScope.MATCHING, channel=source)
@@ -697,7 +737,7 @@ def demand_create(*, actor, organisation: Organisation, source: str = Source.SEL
     m2m = _apply_demand(demand, errors, data)
     errors.raise_if_any()
     demand.save()
-    _save_m2m(demand, m2m)
+    _save_m2m(demand, m2m, created=True)
     return demand
 
 

@@ -30,6 +30,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from registry.api_models import IdempotencyRecord
+from registry.services import code_cache
 
 from .auth import Caller
 from .errors import Conflict, ProblemException, Unprocessable, django_errors, drf_errors, text
@@ -154,7 +155,8 @@ def bulk_upsert(*, caller: Caller, rows: list, spec: Upsert, atomic: bool) -> tu
         return result
 
     # One transaction for the call (no commit per row); each row in its own savepoint inside it.
-    with transaction.atomic():
+    # Reference codes are read once per call (registry.services.code_cache), not once per row.
+    with transaction.atomic(), code_cache():
         run_rows()
         failed = any(r["status"] == "error" for r in results)
         if atomic and failed:
