@@ -163,7 +163,7 @@ class GraduateIndex:
         self.occ_space = CodeSpace(taxonomy.occupations)
         prefs = taxonomy.prefecture_codes()
         self.pref_bit = {code: i for i, code in enumerate(prefs)}
-        self.graduates = SegmentedStore(lambda items: GraduateSegment(items, len(self.vocab)))
+        self.graduates = SegmentedStore(lambda items: GraduateSegment(items, len(self.vocab)), stats=self.stats)
         self.positions = SegmentedStore(lambda items: DemandSegment(items, len(self.vocab)))
         self.version = 0
 
@@ -171,12 +171,7 @@ class GraduateIndex:
     def build(cls, graduates: Iterable[GraduateRecord], taxonomy: Taxonomy,
               positions: Iterable[DemandRecord] = (), **kwargs) -> "GraduateIndex":
         gi = cls(taxonomy, **kwargs)
-        prepared = []
-        for g in graduates:
-            p = gi.prepare_graduate(g)
-            gi.stats.add(p.terms, p.length)
-            prepared.append(p)
-        gi.graduates.load(prepared)
+        gi.graduates.load(gi.prepare_graduate(g) for g in graduates)
         gi.positions.load(gi.prepare_position(d, register_terms=True)
                           for d in positions if d.kind == "position")
         return gi
@@ -244,20 +239,13 @@ class GraduateIndex:
 
     # ------------------------------------------------------------ updates
     def upsert_graduate(self, g: GraduateRecord) -> None:
-        old = self.graduates.prepared.get(int(g.id))
-        if old is not None:
-            self.stats.remove(old.terms, old.length)
-        p = self.prepare_graduate(g)
-        self.stats.add(p.terms, p.length)
-        self.graduates.upsert(p)
+        self.graduates.upsert(self.prepare_graduate(g))
         self.version += 1
 
     def remove_graduate(self, graduate_id: int) -> bool:
-        old = self.graduates.remove(int(graduate_id))
-        if old is not None:
-            self.stats.remove(old.terms, old.length)
-            self.version += 1
-        return old is not None
+        removed = self.graduates.remove(int(graduate_id)) is not None
+        self.version += removed
+        return removed
 
     def upsert_position(self, d: DemandRecord) -> None:
         if d.kind != "position":

@@ -306,10 +306,12 @@ class DemandSegment:
 
 
 class SegmentedStore:
-    """Prepared records plus a main and a delta segment over them."""
+    """Prepared records plus a main and a delta segment over them. With ``stats`` (the BM25 corpus statistics of
+    the documents this store holds) every load, upsert and removal keeps those statistics in step."""
 
-    def __init__(self, build_segment, min_delta: int = 256, delta_fraction: float = 0.02):
+    def __init__(self, build_segment, min_delta: int = 256, delta_fraction: float = 0.02, stats=None):
         self._build = build_segment
+        self.stats = stats
         self.prepared: dict[int, object] = {}
         self.main = None
         self.delta = None
@@ -326,6 +328,9 @@ class SegmentedStore:
 
     def load(self, items: Iterable) -> None:
         self.prepared = {p.id: p for p in items}
+        if self.stats is not None:
+            for p in self.prepared.values():
+                self.stats.add(p.terms, p.length)
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -355,8 +360,13 @@ class SegmentedStore:
             self.delta_ids.remove(key)
 
     def upsert(self, item) -> None:
-        if item.id in self.prepared:
+        old = self.prepared.get(item.id)
+        if old is not None:
             self._drop(item.id)
+            if self.stats is not None:
+                self.stats.remove(old.terms, old.length)
+        if self.stats is not None:
+            self.stats.add(item.terms, item.length)
         self.prepared[item.id] = item
         self.delta_ids.append(item.id)
         self._after_change()
@@ -364,6 +374,8 @@ class SegmentedStore:
     def remove(self, key: int):
         item = self.prepared.pop(key, None)
         if item is not None:
+            if self.stats is not None:
+                self.stats.remove(item.terms, item.length)
             in_delta = key in self.delta_ids
             self._drop(key)
             if in_delta:
@@ -449,7 +461,7 @@ class ExpertIndex:
         self.all_hebei_mask = (1 << self.hebei_wide_bit)
         for code in taxonomy.hebei_prefectures():
             self.all_hebei_mask |= 1 << self.pref_bit[code]
-        self.experts = SegmentedStore(self._expert_segment)
+        self.experts = SegmentedStore(self._expert_segment, stats=self.stats)
         self.demands = SegmentedStore(self._demand_segment)
         self.version = 0
 
@@ -458,12 +470,7 @@ class ExpertIndex:
     def build(cls, experts: Iterable[ExpertRecord], taxonomy: Taxonomy,
               demands: Iterable[DemandRecord] = (), **kwargs) -> "ExpertIndex":
         index = cls(taxonomy, **kwargs)
-        prepared = []
-        for rec in experts:
-            p = index.prepare_expert(rec)
-            index.stats.add(p.terms, p.length)
-            prepared.append(p)
-        index.experts.load(prepared)
+        index.experts.load(index.prepare_expert(rec) for rec in experts)
         index.demands.load(index.prepare_demand(d, register_terms=True) for d in demands)
         return index
 
@@ -590,20 +597,13 @@ class ExpertIndex:
 
     # ------------------------------------------------------------ incremental updates
     def upsert_expert(self, rec: ExpertRecord) -> None:
-        old = self.experts.prepared.get(int(rec.id))
-        if old is not None:
-            self.stats.remove(old.terms, old.length)
-        p = self.prepare_expert(rec)
-        self.stats.add(p.terms, p.length)
-        self.experts.upsert(p)
+        self.experts.upsert(self.prepare_expert(rec))
         self.version += 1
 
     def remove_expert(self, expert_id: int) -> bool:
-        old = self.experts.remove(int(expert_id))
-        if old is not None:
-            self.stats.remove(old.terms, old.length)
-            self.version += 1
-        return old is not None
+        removed = self.experts.remove(int(expert_id)) is not None
+        self.version += removed
+        return removed
 
     def set_load(self, expert_id: int, active_engagements: int, capacity: int | None = None) -> None:
         """Fast path for the lifecycle: only the engagement count (and capacity) changed."""
