@@ -125,6 +125,43 @@ def latency(port: int, path: str, key: str, n: int) -> dict:
     return {"rows": rows, "p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))], "n": n}
 
 
+def _cpu_seconds(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server: subprocess.Popen) -> dict[str, list[int]]:
+    """The gunicorn workers and the PostgreSQL backends serving this database (their CPU is the request's cost)."""
+    from django.db import connection
+
+    workers = [int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
+    backends = []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            backends = [r[0] for r in cursor.fetchall()]
+        connection.close()
+    return {"gunicorn": workers, "postgres": backends}
+
+
+def measured(measure, server, *args) -> tuple[float, dict]:
+    """Requests/s of ``measure`` and the CPU milliseconds per request of the server's processes during the run:
+    a load-independent view (the other jobs on a shared machine change req/s, much less CPU per request)."""
+    measure(*args[:2], args[2], 1, args[4])  # warm: connections to the database opened, statements prepared
+    pids = server_pids(server)
+    before = {k: _cpu_seconds(v) for k, v in pids.items()}
+    rps = measure(*args)
+    seconds = args[3]
+    cpu = {k: (_cpu_seconds(v) - before[k]) * 1000 / max(rps * seconds, 1) for k, v in pids.items()}
+    return rps, cpu
+
+
 def throughput_wrk(port: int, path: str, key: str, seconds: int, connections: int) -> float:
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-H", f"X-Api-Key: {key}", f"http://127.0.0.1:{port}{path}"],
                          capture_output=True, text=True, check=True).stdout
@@ -219,12 +256,14 @@ def main():
         print(f"one client, {query}: {lat['rows']} rows/page, p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms over {n} requests")
         measure = throughput_wrk if shutil.which("wrk") else throughput_python
         tool = "wrk" if measure is throughput_wrk else "python client"
-        trivial_rps = measure(port, "/bench/trivial/", key, seconds, args.connections)
-        api_rps = measure(port, query, key, seconds, args.connections)
-        naive_rps = measure(port, naive, key, seconds, args.connections)
+        trivial_rps, trivial_cpu = measured(measure, server, port, "/bench/trivial/", key, seconds, args.connections)
+        api_rps, api_cpu = measured(measure, server, port, query, key, seconds, args.connections)
+        naive_rps, naive_cpu = measured(measure, server, port, naive, key, seconds, args.connections)
         print(f"throughput ({tool}, {args.connections} connections, {seconds} s each, gunicorn -w {args.workers}): trivial {trivial_rps:.0f} req/s, "
               f"API list {api_rps:.0f} req/s ({api_rps / trivial_rps:.0%} of trivial), straightforward {naive_rps:.0f} req/s "
               f"(API = {api_rps / naive_rps:.1f}× straightforward)")
+        for name, cpu in (("trivial", trivial_cpu), ("API list", api_cpu), ("straightforward", naive_cpu)):
+            print(f"  CPU per request, {name}: gunicorn {cpu['gunicorn']:.2f} ms, PostgreSQL {cpu['postgres']:.2f} ms")
         timings, results = bulk(port, key, args.bulk_rows, run=str(int(time.time()) // 7))
         print(f"bulk upsert of {args.bulk_rows} experts: create {timings[0]:.2f} s {results['create']}, update {timings[1]:.2f} s {results['update']}")
     finally:

@@ -16,6 +16,26 @@ def _rate(scope: str) -> str:
     return (api_settings.DEFAULT_THROTTLE_RATES or {}).get(scope) or DEFAULT_RATES[scope]
 
 
+def window_count(cache, name: str, ttl: int) -> int:
+    """Add one to the counter ``name`` (created with a lifetime of ``ttl`` seconds) and return it. On Redis one
+    round trip (``INCR`` and ``EXPIRE … NX`` pipelined; Django's ``cache.incr`` costs two: ``EXISTS``, then
+    ``INCR``); on other caches ``incr``, else ``add``."""
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(cache, RedisCache):
+        key = cache.make_and_validate_key(name)
+        pipe = cache._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, ttl, nx=True)
+        return pipe.execute()[0]
+    try:
+        return cache.incr(name)
+    except ValueError:  # first request of the window
+        if cache.add(name, 1, ttl):
+            return 1
+        return cache.incr(name)
+
+
 class PartnerKeyThrottle(SimpleRateThrottle):
     """Per API key, a fixed-window counter in the cache: one INCR a request (no growing list of timestamps, so a
     key with a high rate costs what a low one does)."""
@@ -33,13 +53,7 @@ class PartnerKeyThrottle(SimpleRateThrottle):
         now = self.timer()
         window = int(now // duration)
         name = f"throttle_partner_{key.prefix}_{duration}_{window}"
-        try:
-            count = self.cache.incr(name)
-        except ValueError:  # first request of the window
-            if self.cache.add(name, 1, duration + 1):
-                count = 1
-            else:
-                count = self.cache.incr(name)
+        count = window_count(self.cache, name, duration + 1)
         self._wait = (window + 1) * duration - now
         return count <= limit
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import uuid
+
 import pytest
 from django.utils import timezone
 
@@ -343,6 +345,31 @@ def test_throttled_per_key_is_429_with_retry_after(make_key, partner_client):
     r = limited.get("/api/v1/division-groups/")
     assert r.status_code == 429 and int(r["Retry-After"]) > 0 and r.json()["status"] == 429
     assert other.get("/api/v1/division-groups/").status_code == 200
+
+
+@pytest.mark.parametrize("backend", ["locmem", "redis"])
+def test_throttle_window_counter_counts_and_expires(backend, settings):
+    """The fixed-window counter: 1, 2, 3 … within a window, with a lifetime set once (not pushed back by each
+    request, or a busy key would never get a fresh window)."""
+    from django.core.cache.backends.locmem import LocMemCache
+    from django.core.cache.backends.redis import RedisCache
+
+    from registry.apikit.throttles import window_count
+    from tests.support.servers import redis_url
+
+    if backend == "redis":
+        cache = RedisCache(redis_url(), {})
+    else:
+        cache = LocMemCache("throttle-test", {})
+    name = f"throttle_test_{uuid.uuid4().hex}"
+    assert [window_count(cache, name, 60) for _ in range(3)] == [1, 2, 3]
+    if backend == "redis":
+        client = cache._cache.get_client(write=True)
+        key = cache.make_and_validate_key(name)
+        client.expire(key, 5)
+        window_count(cache, name, 60)
+        assert 0 < client.ttl(key) <= 5  # EXPIRE … NX: the window's end is not moved
+        client.delete(key)
 
 
 def test_cors_off_by_default(bj_client):
