@@ -8,7 +8,11 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import audit, models
+        from django.db.models.signals import post_migrate
+
+        from . import audit, documents, models
+
+        post_migrate.connect(documents.install_on_migrate, sender=self, dispatch_uid="registry.documents.install")
 
         audit.register(
             models.Organisation,

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import time
 
@@ -346,9 +347,53 @@ _STATUS_VALUES = frozenset(Status.values)
 _REGION_VALUES = frozenset([c for c, _zh, _en in domain.REGIONS] + [domain.REGION_OTHER])
 
 
-def expert_fast_filters(params):
-    """For a query made only of the usual expert-list parameters, each given once with a clean valid value: a
-    function applying the same filters as :class:`ExpertFilter` to a queryset. ``None`` for anything else
+@dataclasses.dataclass(frozen=True)
+class ExpertListQuery:
+    """The usual expert-list filters, parsed and expanded (see :func:`expert_fast_filters`): the same meaning as
+    :class:`ExpertFilter`, as SQL conditions on ``registry_expert e`` whose text depends only on which filters
+    are present (the values are parameters), so a prepared statement serves every query of one shape."""
+
+    statuses: tuple[str, ...] = ()
+    region: str | None = None
+    divisions: tuple[str, ...] | None = None
+    industries: tuple[str, ...] | None = None
+    disciplines: tuple[str, ...] | None = None
+    min_rank: int | None = None
+    modes_mask: int | None = None
+
+    def where(self) -> tuple[tuple[str, ...], list]:
+        """(conditions, parameters) for a ``WHERE`` joined with ``AND``."""
+        conditions, params = [], []
+        if len(self.statuses) == 1:  # "=" (not "= ANY"), so the (status, updated_at, id) index gives the order
+            conditions.append("e.status = %s")
+            params.append(self.statuses[0])
+        elif self.statuses:
+            conditions.append("e.status = ANY(%s::text[])")
+            params.append(list(self.statuses))
+        if self.region is not None:
+            conditions.append("e.region = %s")
+            params.append(self.region)
+        if self.divisions is not None:
+            conditions.append("e.home_division_id = ANY(%s::text[])")
+            params.append(list(self.divisions))
+        for name, codes in (("industries", self.industries), ("disciplines", self.disciplines)):
+            if codes is not None:
+                field = Expert._meta.get_field(name)
+                conditions.append(f"EXISTS (SELECT 1 FROM {field.m2m_db_table()} j WHERE j.{field.m2m_column_name()} = e.id "
+                                  f"AND j.{field.m2m_reverse_name()} = ANY(%s::text[]))")
+                params.append(list(codes))
+        if self.min_rank is not None:
+            conditions.append("e.title_rank >= %s")
+            params.append(self.min_rank)
+        if self.modes_mask is not None:
+            conditions.append("(e.sharing_modes & %s) <> 0")
+            params.append(self.modes_mask)
+        return tuple(conditions), params
+
+
+def expert_fast_filters(params) -> ExpertListQuery | None:
+    """For a query made only of the usual expert-list parameters, each given once with a clean valid value: the
+    :class:`ExpertListQuery` applying the same filters as :class:`ExpertFilter`. ``None`` for anything else
     (unknown or repeated parameters, blank or untrimmed values, unknown codes or modes): the caller then uses
     the FilterSet, which gives the usual 400 problem details. Pagination parameters are left to the paginator."""
     from django.core.exceptions import ValidationError as DjangoValidationError
@@ -375,25 +420,12 @@ def expert_fast_filters(params):
         modes = _modes(single["sharing_modes"]) if "sharing_modes" in single else None
     except DjangoValidationError:
         return None
-    industries = codes_under(Industry, single["industry"]) if "industry" in single else None
-    disciplines = codes_under(Discipline, single["discipline"]) if "discipline" in single else None
-    through_i, through_d = Expert.industries.through, Expert.disciplines.through
-
-    def apply(qs):
-        if statuses:
-            qs = qs.filter(status__in=statuses)
-        if "region" in single:
-            qs = qs.filter(region=single["region"])
-        if division is not None:
-            qs = qs.filter(home_division_id__in=division)
-        if industries is not None:
-            qs = qs.filter(Exists(through_i.objects.filter(expert_id=OuterRef("pk"), industry_id__in=industries)))
-        if disciplines is not None:
-            qs = qs.filter(Exists(through_d.objects.filter(expert_id=OuterRef("pk"), discipline_id__in=disciplines)))
-        if "min_title_level" in single:
-            qs = qs.filter(title_rank__gte=domain.TITLE_LEVEL_RANK[single["min_title_level"]])
-        if modes is not None:
-            qs = qs.filter(sharing_modes__overlaps=modes)
-        return qs
-
-    return apply
+    return ExpertListQuery(
+        statuses=tuple(dict.fromkeys(statuses)),
+        region=single.get("region"),
+        divisions=tuple(division) if division is not None else None,
+        industries=tuple(codes_under(Industry, single["industry"])) if "industry" in single else None,
+        disciplines=tuple(codes_under(Discipline, single["discipline"])) if "discipline" in single else None,
+        min_rank=domain.TITLE_LEVEL_RANK[single["min_title_level"]] if "min_title_level" in single else None,
+        modes_mask=domain.modes_to_mask(modes) if modes is not None else None,
+    )

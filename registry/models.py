@@ -174,6 +174,13 @@ class User(AbstractUser):
 # ---------------------------------------------------------------------------------------------
 
 
+def sync_index(prefix: str) -> models.Index:
+    """The lists' and sync feeds' order (``-updated_at, -id``) within one status: a filtered page (status plus
+    division, industry, title, …) is read backwards along this index and stops after one page, instead of
+    sorting every matching row (100,000 experts: 0.7 ms instead of 67 ms, see docs/api.md)."""
+    return models.Index(fields=["status", "updated_at", "id"], name=f"{prefix}_status_sync")
+
+
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
@@ -237,6 +244,7 @@ class Organisation(TimeStamped, RegionScoped, ExternalSourced):
         verbose_name = _("用人单位")
         verbose_name_plural = _("用人单位")
         ordering = ["name"]
+        indexes = [sync_index("organisation")]
 
     def __str__(self) -> str:
         return self.name
@@ -363,7 +371,7 @@ class Expert(TimeStamped, RegionScoped, ExternalSourced, Lifecycle):
             models.UniqueConstraint(fields=["source_partner", "external_id"], condition=~models.Q(external_id=""), name="uniq_expert_external"),
             models.CheckConstraint(condition=models.Q(available_until__isnull=True) | models.Q(available_from__isnull=True) | models.Q(available_until__gte=models.F("available_from")), name="expert_window_order"),
         ]
-        indexes = [models.Index(fields=["region", "status"]), models.Index(fields=["status", "title_rank"])]
+        indexes = [models.Index(fields=["region", "status"]), models.Index(fields=["status", "title_rank"]), sync_index("expert")]
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.employer_name}）"
@@ -378,6 +386,20 @@ class Expert(TimeStamped, RegionScoped, ExternalSourced, Lifecycle):
             self.outside_region = self.region not in domain.SHARING_REGIONS
         self.title_rank = domain.TITLE_LEVEL_RANK.get(self.title_level, 0)
         super().save(*args, **kwargs)
+
+
+class ExpertListDocument(models.Model):
+    """The expert as the API's list renders it (``ExpertOut`` without personal fields), as JSON text: a read model
+    kept by PostgreSQL triggers in the same transaction as every change of the expert, its person or its code
+    lists (``registry.documents``), so a page of the list is read, not rebuilt. Unused (and empty) elsewhere."""
+
+    expert = models.OneToOneField(Expert, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    body = models.TextField()
+
+    class Meta:
+        verbose_name = _("专家列表文档")
+        verbose_name_plural = _("专家列表文档")
+        default_permissions = ()
 
 
 class HighLevelTalent(TimeStamped, RegionScoped, ExternalSourced, Lifecycle):
@@ -400,6 +422,7 @@ class HighLevelTalent(TimeStamped, RegionScoped, ExternalSourced, Lifecycle):
             models.UniqueConstraint(fields=["person", "programme"], name="uniq_talent_programme"),
             models.UniqueConstraint(fields=["source_partner", "external_id"], condition=~models.Q(external_id=""), name="uniq_talent_external"),
         ]
+        indexes = [sync_index("talent")]
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.get_tier_display()}）"
@@ -432,6 +455,7 @@ class Graduate(TimeStamped, RegionScoped, ExternalSourced, Lifecycle):
         constraints = [
             models.UniqueConstraint(fields=["source_partner", "external_id"], condition=~models.Q(external_id=""), name="uniq_graduate_external"),
         ]
+        indexes = [sync_index("graduate")]
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.school} {self.major}）"
@@ -476,7 +500,7 @@ class Demand(TimeStamped, RegionScoped, ExternalSourced, Lifecycle):
             models.UniqueConstraint(fields=["source_partner", "external_id"], condition=~models.Q(external_id=""), name="uniq_demand_external"),
             models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="demand_period_order"),
         ]
-        indexes = [models.Index(fields=["region", "status"]), models.Index(fields=["status", "published_at"])]
+        indexes = [models.Index(fields=["region", "status"]), models.Index(fields=["status", "published_at"]), sync_index("demand")]
 
     def __str__(self) -> str:
         return self.title

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import time
 
 from django.db.models import Q, QuerySet, Value
 
@@ -295,47 +297,101 @@ def _iso_sql(column: str) -> str:
             f"THEN to_char({utc}, '.US') ELSE '' END || '+00:00'")
 
 
-_EXPERTS_JSON_SQL: str | None = None
+@functools.cache
+def expert_json_sql() -> str:
+    """The ``json_build_object`` of one expert ``e`` (person ``p``) as ``registry.serializers.ExpertOut`` renders it
+    in a list without personal fields: the code lists as ``ARRAY(SELECT …)`` sorted like :func:`with_m2m_codes`,
+    the sharing modes decoded from the bit mask in ``domain.SHARING_MODE_CODES`` order, timestamps in
+    ``isoformat()`` form."""
+    from . import domain
+
+    def codes(name: str) -> str:
+        field = Expert._meta.get_field(name)
+        table, owner, target = field.m2m_db_table(), field.m2m_column_name(), field.m2m_reverse_name()
+        return f"ARRAY(SELECT {target} FROM {table} WHERE {owner} = e.id ORDER BY {target})"
+
+    mode_codes = ", ".join(f"'{c}'" for c in domain.SHARING_MODE_CODES)
+    modes = (f"ARRAY(SELECT m.code FROM unnest(ARRAY[{mode_codes}]::text[]) WITH ORDINALITY AS m(code, i) "
+             f"WHERE e.sharing_modes & (1 << (m.i::int - 1)) <> 0 ORDER BY m.i)")
+    pairs = [
+        ("id", "e.id"), ("status", "e.status"), ("region", "e.region"), ("source", "e.source"), ("source_partner", "e.source_partner"),
+        ("external_id", "e.external_id"), ("created_at", _iso_sql("e.created_at")), ("updated_at", _iso_sql("e.updated_at")),
+        ("name", "p.name"), ("gender", "p.gender"), ("birth_year", "p.birth_year"), ("employer", "e.employer_id"),
+        ("employer_name", "e.employer_name"), ("home_division", "e.home_division_id"), ("outside_region", "e.outside_region"),
+        ("talent_team", "e.talent_team"), ("title_series", "e.title_series"), ("title_level", "e.title_level"), ("position", "e.position"),
+        ("disciplines", codes("disciplines")), ("industries", codes("industries")), ("skills", "e.skills"),
+        ("research_areas", "e.research_areas"), ("achievements", "e.achievements"), ("sharing_modes", modes),
+        ("serves_all_hebei", "e.serves_all_hebei"), ("served_cities", codes("served_cities")), ("max_engagements", "e.max_engagements"),
+        ("days_per_month", "e.days_per_month"), ("available_from", "to_char(e.available_from, 'YYYY-MM-DD')"),
+        ("available_until", "to_char(e.available_until, 'YYYY-MM-DD')"), ("rating_avg", "e.rating_avg"), ("rating_count", "e.rating_count"),
+    ]
+    return "json_build_object(" + ", ".join(f"'{k}', {v}" for k, v in pairs) + ")"
 
 
-def experts_json(ids: list[int]) -> str:
-    """PostgreSQL only: the experts of ``ids``, in that order, as the JSON array ``registry.serializers.ExpertOut``
-    renders for a list without personal fields (one statement; the code lists as ``ARRAY(SELECT …)`` sorted like
-    :func:`with_m2m_codes`, the sharing modes decoded from the bit mask in ``domain.SHARING_MODE_CODES`` order)."""
-    global _EXPERTS_JSON_SQL
+@functools.lru_cache(maxsize=256)
+def _experts_page_sql(conditions: tuple[str, ...], position_op: str | None, descending: bool) -> str:
+    from .models import ExpertListDocument
+
+    where = list(conditions)
+    if position_op is not None:
+        where.append(f"e.updated_at {position_op} %s::timestamptz")
+    direction = "DESC" if descending else "ASC"
+    # Each row's JSON is its list document (registry.documents); NULL if missing (experts_page builds those).
+    return (
+        f"WITH page AS MATERIALIZED (SELECT e.id, e.updated_at FROM {Expert._meta.db_table} e"
+        f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY e.updated_at {direction}, e.id {direction} OFFSET %s LIMIT %s) "
+        f"SELECT page.id, page.updated_at, d.body FROM page LEFT JOIN {ExpertListDocument._meta.db_table} d ON d.expert_id = page.id "
+        f"ORDER BY page.updated_at {direction}, page.id {direction}"
+    )
+
+
+def experts_page(query, *, position=None, position_op: str | None = None, descending: bool = True, offset: int = 0, limit: int = 50) -> list[tuple]:
+    """PostgreSQL only: one page of the expert list as ``(id, updated_at, json text)`` rows, in the list's order
+    (``updated_at``, then ``id``; ``descending`` for the usual newest first), from ONE statement: the filters of
+    ``query`` (:class:`registry.filters.ExpertListQuery`), an optional cursor position (``updated_at``
+    ``position_op`` ``position``), ``offset`` and ``limit``, and each row's JSON as ``ExpertOut`` renders it.
+
+    The statement's text depends only on the filters' shape, so it is sent as a server-side prepared statement
+    (psycopg ``prepare=True``, kept per connection): repeated pages skip PostgreSQL's parse and plan."""
     from django.db import connection
 
-    from . import domain
+    if position_op not in (None, "<", ">"):
+        raise ValueError(position_op)
+    conditions, params = query.where()
+    if position_op is not None:
+        params.append(position)
+    params += [offset, limit]
+    sql = _experts_page_sql(conditions, position_op, descending)
+    rows = _prepared_fetchall(connection, sql, params)
+    missing = [pk for pk, _updated_at, body in rows if body is None]
+    if missing:  # a document not written yet (e.g. rows copied in with the triggers disabled): built here
+        built = experts_json_by_id(missing)
+        rows = [(pk, updated_at, built[pk] if body is None else body) for pk, updated_at, body in rows]
+    return rows
+
+
+def experts_json_by_id(ids: list[int]) -> dict[int, str]:
+    """PostgreSQL only: ``{id: JSON text}`` of the experts, built with :func:`expert_json_sql` (one statement)."""
+    from django.db import connection
+
     from .models import Person
 
-    if _EXPERTS_JSON_SQL is None:
-        def codes(name: str) -> str:
-            field = Expert._meta.get_field(name)
-            table, owner, target = field.m2m_db_table(), field.m2m_column_name(), field.m2m_reverse_name()
-            return f"ARRAY(SELECT {target} FROM {table} WHERE {owner} = e.id ORDER BY {target})"
-
-        mode_codes = ", ".join(f"'{c}'" for c in domain.SHARING_MODE_CODES)
-        modes = (f"ARRAY(SELECT m.code FROM unnest(ARRAY[{mode_codes}]::text[]) WITH ORDINALITY AS m(code, i) "
-                 f"WHERE e.sharing_modes & (1 << (m.i::int - 1)) <> 0 ORDER BY m.i)")
-        pairs = [
-            ("id", "e.id"), ("status", "e.status"), ("region", "e.region"), ("source", "e.source"), ("source_partner", "e.source_partner"),
-            ("external_id", "e.external_id"), ("created_at", _iso_sql("e.created_at")), ("updated_at", _iso_sql("e.updated_at")),
-            ("name", "p.name"), ("gender", "p.gender"), ("birth_year", "p.birth_year"), ("employer", "e.employer_id"),
-            ("employer_name", "e.employer_name"), ("home_division", "e.home_division_id"), ("outside_region", "e.outside_region"),
-            ("talent_team", "e.talent_team"), ("title_series", "e.title_series"), ("title_level", "e.title_level"), ("position", "e.position"),
-            ("disciplines", codes("disciplines")), ("industries", codes("industries")), ("skills", "e.skills"),
-            ("research_areas", "e.research_areas"), ("achievements", "e.achievements"), ("sharing_modes", modes),
-            ("serves_all_hebei", "e.serves_all_hebei"), ("served_cities", codes("served_cities")), ("max_engagements", "e.max_engagements"),
-            ("days_per_month", "e.days_per_month"), ("available_from", "to_char(e.available_from, 'YYYY-MM-DD')"),
-            ("available_until", "to_char(e.available_until, 'YYYY-MM-DD')"), ("rating_avg", "e.rating_avg"), ("rating_count", "e.rating_count"),
-        ]
-        obj = ", ".join(f"'{k}', {v}" for k, v in pairs)
-        _EXPERTS_JSON_SQL = (
-            f"SELECT coalesce(json_agg(json_build_object({obj}) ORDER BY o.i), '[]')::text "
-            f"FROM unnest(%s::bigint[]) WITH ORDINALITY AS o(id, i) JOIN {Expert._meta.db_table} e ON e.id = o.id "
-            f"JOIN {Person._meta.db_table} p ON p.id = e.person_id"
-        )
     with connection.cursor() as cursor:
-        cursor.execute(_EXPERTS_JSON_SQL, [list(ids)])
-        value = cursor.fetchone()[0]
-    return value
+        cursor.execute(f"SELECT e.id, {expert_json_sql()}::text FROM {Expert._meta.db_table} e JOIN {Person._meta.db_table} p ON p.id = e.person_id "
+                       f"WHERE e.id = ANY(%s)", [list(ids)])
+        return dict(cursor.fetchall())
+
+
+def _prepared_fetchall(connection, sql: str, params: list) -> list[tuple]:
+    """Run ``sql`` as a server-side prepared statement (psycopg ``prepare=True`` on a server-binding cursor; the
+    ORM's client-side-binding cursors cannot prepare), with Django's error translation and query log."""
+    import psycopg  # imported here: only the PostgreSQL backend has it
+
+    connection.ensure_connection()
+    start = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        rows = cursor.fetchall()
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": connection.ops.compose_sql(sql, params), "time": f"{time.monotonic() - start:.3f}"})
+    return rows

@@ -102,6 +102,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server, an eager task and a shell share the file.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"})
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env("DB_PREPARED_STATEMENTS", "1") == "1":
+    # Django turns psycopg's prepared statements off (prepare_threshold None). The ORM's cursors never prepare
+    # anyway (client-side binding); this lets the few statements that ask for it (prepare=True: the expert
+    # list's page, registry.selectors.experts_page) be parsed and planned once per connection. Set
+    # DB_PREPARED_STATEMENTS=0 behind a pooler that cannot carry prepared statements (PgBouncer < 1.21 in
+    # transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
 # Each request is one transaction: a failed request leaves nothing half-written (and a database error in one
 # request never poisons the next in a test transaction on PostgreSQL).
 DATABASES["default"]["ATOMIC_REQUESTS"] = True

@@ -50,3 +50,30 @@ class CodeCursorPagination(ApiCursorPagination):
     ordering = ("code",)
     page_size = 100
     max_page_size = 1000
+
+
+class SqlPageSource:
+    """What :meth:`CursorPagination.paginate_queryset` needs of a queryset (``order_by``, ``filter`` on the
+    position, a slice), answered by one call of ``fetch(position=…, position_op=…, descending=…, offset=…,
+    limit=…)`` returning ``(id, updated_at, payload)`` rows. So a hand-written statement pages with exactly the
+    cursors, links and edge cases of DRF's paginator. Supports the list order ``updated_at, id`` (either way)."""
+
+    def __init__(self, fetch, *, descending: bool = True, position=None, position_op: str | None = None):
+        self._fetch, self.descending, self.position, self.position_op = fetch, descending, position, position_op
+
+    def order_by(self, *ordering):
+        if tuple(ordering) not in (("-updated_at", "-id"), ("updated_at", "id")):
+            raise ValueError(f"unsupported ordering {ordering}")
+        return SqlPageSource(self._fetch, descending=ordering[0].startswith("-"), position=self.position, position_op=self.position_op)
+
+    def filter(self, **kwargs):
+        ((lookup, value),) = kwargs.items()
+        ops = {"updated_at__lt": "<", "updated_at__gt": ">"}
+        if lookup not in ops:
+            raise ValueError(f"unsupported filter {lookup}")
+        return SqlPageSource(self._fetch, descending=self.descending, position=value, position_op=ops[lookup])
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        rows = self._fetch(position=self.position, position_op=self.position_op, descending=self.descending,
+                           offset=page.start or 0, limit=page.stop - (page.start or 0))
+        return [{"id": pk, "updated_at": updated_at, "payload": payload} for pk, updated_at, payload in rows]

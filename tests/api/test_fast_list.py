@@ -125,3 +125,13 @@ def test_personal_read_goes_through_the_logged_path(experts, make_key, partner_c
     assert fast_spy == [False]
     assert rows and all(r["personal"]["masked"] is False for r in rows)
     assert PersonalDataAccess.objects.count() == len(rows)
+
+
+def test_a_missing_list_document_is_built_by_the_page(experts, bj_client, fast_spy):
+    """The page reads each expert's list document (registry.documents); one missing is built in the query."""
+    from registry.models import ExpertListDocument
+
+    expected = bj_client.get("/api/v1/experts/?status=verified").json()["results"]
+    ExpertListDocument.objects.filter(expert_id=experts[0].pk).delete()
+    assert bj_client.get("/api/v1/experts/?status=verified").json()["results"] == expected
+    assert fast_spy == [True, True]
