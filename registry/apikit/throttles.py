@@ -16,12 +16,14 @@ def _rate(scope: str) -> str:
     return (api_settings.DEFAULT_THROTTLE_RATES or {}).get(scope) or DEFAULT_RATES[scope]
 
 
-def window_count(cache, name: str, ttl: int) -> int:
-    """Add one to the counter ``name`` (created with a lifetime of ``ttl`` seconds) and return it. On Redis one
-    round trip (``INCR`` and ``EXPIRE … NX`` pipelined; Django's ``cache.incr`` costs two: ``EXISTS``, then
-    ``INCR``); on other caches ``incr``, else ``add``."""
+def window_count(name: str, ttl: int, cache=None) -> int:
+    """Add one to the counter ``name`` (created with a lifetime of ``ttl`` seconds) in ``cache`` (default: the
+    default cache) and return it. On Redis one round trip (``INCR`` and ``EXPIRE … NX`` pipelined; Django's
+    ``cache.incr`` costs two: ``EXISTS``, then ``INCR``); on other caches ``incr``, else ``add``."""
+    from django.core.cache import DEFAULT_CACHE_ALIAS, caches
     from django.core.cache.backends.redis import RedisCache
 
+    cache = cache if cache is not None else caches[DEFAULT_CACHE_ALIAS]  # the backend itself, not the module-level proxy
     if isinstance(cache, RedisCache):
         key = cache.make_and_validate_key(name)
         pipe = cache._cache.get_client(key, write=True).pipeline(transaction=False)
@@ -53,7 +55,7 @@ class PartnerKeyThrottle(SimpleRateThrottle):
         now = self.timer()
         window = int(now // duration)
         name = f"throttle_partner_{key.prefix}_{duration}_{window}"
-        count = window_count(self.cache, name, duration + 1)
+        count = window_count(name, duration + 1)
         self._wait = (window + 1) * duration - now
         return count <= limit
 

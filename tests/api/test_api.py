@@ -362,14 +362,25 @@ def test_throttle_window_counter_counts_and_expires(backend, settings):
     else:
         cache = LocMemCache("throttle-test", {})
     name = f"throttle_test_{uuid.uuid4().hex}"
-    assert [window_count(cache, name, 60) for _ in range(3)] == [1, 2, 3]
+    assert [window_count(name, 60, cache) for _ in range(3)] == [1, 2, 3]
     if backend == "redis":
         client = cache._cache.get_client(write=True)
         key = cache.make_and_validate_key(name)
         client.expire(key, 5)
-        window_count(cache, name, 60)
+        window_count(name, 60, cache)
         assert 0 < client.ttl(key) <= 5  # EXPIRE … NX: the window's end is not moved
         client.delete(key)
+
+
+def test_throttle_counts_in_one_redis_round_trip(make_key, partner_client, monkeypatch):
+    from django.core.cache.backends.redis import RedisCache
+
+    from tests.support.servers import redis_url
+
+    redis_url()
+    monkeypatch.setattr(RedisCache, "incr", lambda *a, **k: pytest.fail("cache.incr: EXISTS then INCR, two round trips"))
+    limited = partner_client(make_key(region="11", throttle_rate="2/min"))
+    assert [limited.get("/api/v1/division-groups/").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_cors_off_by_default(bj_client):
