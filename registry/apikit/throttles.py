@@ -18,18 +18,19 @@ def _rate(scope: str) -> str:
 
 def window_count(name: str, ttl: int, cache=None) -> int:
     """Add one to the counter ``name`` (created with a lifetime of ``ttl`` seconds) in ``cache`` (default: the
-    default cache) and return it. On Redis one round trip (``INCR`` and ``EXPIRE … NX`` pipelined; Django's
-    ``cache.incr`` costs two: ``EXISTS``, then ``INCR``); on other caches ``incr``, else ``add``."""
+    default cache) and return it. On Redis one round trip (``INCR``; ``EXPIRE`` too on the window's first
+    request); Django's ``cache.incr`` costs two (``EXISTS``, then ``INCR``). On other caches ``incr``, else ``add``."""
     from django.core.cache import DEFAULT_CACHE_ALIAS, caches
     from django.core.cache.backends.redis import RedisCache
 
     cache = cache if cache is not None else caches[DEFAULT_CACHE_ALIAS]  # the backend itself, not the module-level proxy
     if isinstance(cache, RedisCache):
         key = cache.make_and_validate_key(name)
-        pipe = cache._cache.get_client(key, write=True).pipeline(transaction=False)
-        pipe.incr(key)
-        pipe.expire(key, ttl, nx=True)
-        return pipe.execute()[0]
+        client = cache._cache.get_client(key, write=True)
+        count = client.incr(key)
+        if count == 1:  # the window's first request sets its end (names carry the window, so a lost EXPIRE only leaves a stale key)
+            client.expire(key, ttl)
+        return count
     try:
         return cache.incr(name)
     except ValueError:  # first request of the window
