@@ -290,10 +290,11 @@ def division_groups() -> QuerySet[DivisionGroup]:
     return DivisionGroup.objects.prefetch_related("members").order_by("slug")
 
 
-def _iso_sql(column: str) -> str:
-    """``datetime.isoformat()`` of a UTC timestamp (microseconds only when not zero), in SQL."""
+def _iso_sql(column: str, sep: str = "T") -> str:
+    """``datetime.isoformat(sep)`` of a UTC timestamp (microseconds only when not zero), in SQL; with ``sep=" "``
+    it is ``str(datetime)``."""
     utc = f"({column} AT TIME ZONE 'UTC')"
-    return (f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN date_trunc('second', {column}) <> {column} "
+    return (f"to_char({utc}, 'YYYY-MM-DD\"{sep}\"HH24:MI:SS') || CASE WHEN date_trunc('second', {column}) <> {column} "
             f"THEN to_char({utc}, '.US') ELSE '' END || '+00:00'")
 
 
@@ -340,13 +341,13 @@ def _experts_page_sql(conditions: tuple[str, ...], position_op: str | None, desc
     return (
         f"WITH page AS MATERIALIZED (SELECT e.id, e.updated_at FROM {Expert._meta.db_table} e"
         f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY e.updated_at {direction}, e.id {direction} OFFSET %s LIMIT %s) "
-        f"SELECT page.id, page.updated_at, d.body FROM page LEFT JOIN {ExpertListDocument._meta.db_table} d ON d.expert_id = page.id "
+        f"SELECT page.id, {_iso_sql('page.updated_at', ' ')}, d.body FROM page LEFT JOIN {ExpertListDocument._meta.db_table} d ON d.expert_id = page.id "
         f"ORDER BY page.updated_at {direction}, page.id {direction}"
     )
 
 
 def experts_page(query, *, position=None, position_op: str | None = None, descending: bool = True, offset: int = 0, limit: int = 50) -> list[tuple]:
-    """PostgreSQL only: one page of the expert list as ``(id, updated_at, json text)`` rows, in the list's order
+    """PostgreSQL only: one page of the expert list as ``(id, str(updated_at), json text)`` rows, in the list's order
     (``updated_at``, then ``id``; ``descending`` for the usual newest first), from ONE statement: the filters of
     ``query`` (:class:`registry.filters.ExpertListQuery`), an optional cursor position (``updated_at``
     ``position_op`` ``position``), ``offset`` and ``limit``, and each row's JSON as ``ExpertOut`` renders it.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, filters, generics, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -18,11 +21,24 @@ from .schema import ApiAutoSchema
 from .throttles import THROTTLES
 
 
+class JsonNegotiation(DefaultContentNegotiation):
+    """The API answers JSON only: with no ``Accept`` header, ``*/*`` or ``application/json`` (what partners send)
+    the one renderer is chosen without parsing the header; anything else is negotiated as usual (406 if it
+    cannot be met)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if len(renderers) == 1 and not format_suffix and request.META.get("HTTP_ACCEPT", "") in ("", "*/*", "application/json") \
+                and self.settings.URL_FORMAT_OVERRIDE not in request.GET:
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
+
 class ApiView(generics.GenericAPIView):
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     permission_classes = [ScopePermission]
     throttle_classes = THROTTLES
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonNegotiation
     parser_classes = [JSONParser]
     schema = ApiAutoSchema()
     pagination_class = ApiCursorPagination
@@ -30,6 +46,20 @@ class ApiView(generics.GenericAPIView):
     ordering_fields = ["updated_at", "created_at", "id"]
     read_scope: str | None = None
     write_scope: str | None = None
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        """Writes are one transaction, as every request is with ``ATOMIC_REQUESTS`` (the answer, errors included,
+        is decided inside it). Reads run without one: no ``BEGIN`` / ``COMMIT`` round trips, and nothing is lost,
+        as PostgreSQL's READ COMMITTED gives each statement its own snapshot inside a transaction too; what a read
+        writes (the log of unmasked personal data) is committed at once, even if the answer then fails."""
+        if request.method in SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
 
     def get_exception_handler(self):
         return exception_handler

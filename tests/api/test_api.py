@@ -415,3 +415,32 @@ def test_unknown_division_codes_are_422_not_500(url, payload, field, make_key, p
     r = client.post(url, payload, format="json")
     assert r.status_code == 422, r.content
     assert field in {e["field"] for e in r.json()["errors"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_run_without_a_transaction_and_writes_in_one(bj_client, monkeypatch):
+    """GET: no BEGIN/COMMIT round trips. POST: the whole answer in one transaction, so a failure after a write
+    leaves nothing behind."""
+    from django.db import connection
+
+    from registry import apis, selectors
+    from registry.models import Expert, Person
+
+    seen = {}
+    real_groups = selectors.division_groups
+    monkeypatch.setattr(selectors, "division_groups", lambda: seen.setdefault("get", connection.in_atomic_block) is not None and real_groups())
+    assert bj_client.get("/api/v1/division-groups/").status_code == 200
+    assert seen["get"] is False
+
+    real_create = apis.expert_create
+
+    def create_then_fail(caller, data):
+        real_create(caller, data)  # the person and the expert are written …
+        seen["post"] = connection.in_atomic_block
+        raise RuntimeError("after the write")  # … then the request fails
+
+    monkeypatch.setattr(apis, "expert_create", create_then_fail)
+    bj_client.raise_request_exception = False
+    r = bj_client.post("/api/v1/experts/", expert_payload(), format="json")
+    assert r.status_code == 500 and seen["post"] is True
+    assert not Expert.objects.exists() and not Person.objects.exists()
