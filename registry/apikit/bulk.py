@@ -144,14 +144,23 @@ def bulk_upsert(*, caller: Caller, rows: list, spec: Upsert, atomic: bool) -> tu
             return result
         seen.add(external_id)
         obj = existing.get(external_id)
-        serializer = spec.serializer_class(data=row, partial=obj is not None)
-        if not serializer.is_valid():
-            result["errors"] = drf_errors(serializer.errors)
+        try:
+            data = dict(validator(partial=obj is not None).run_validation(row))
+        except exceptions.ValidationError as exc:  # what serializer.is_valid() would report as its errors
+            result["errors"] = drf_errors(exc.detail)
             return result
-        data = dict(serializer.validated_data)
         data.pop("external_id", None)
         pending.append((result, obj, data if obj is not None else {**data, "external_id": external_id}))
         return result
+
+    validators: dict[bool, object] = {}
+
+    def validator(*, partial: bool):
+        """One serializer per call and mode, each row validated with it: a serializer deep-copies its declared
+        fields when first used, which per row would cost more than the rest of a batched row."""
+        if partial not in validators:
+            validators[partial] = spec.serializer_class(partial=partial)
+        return validators[partial]
 
     def one(obj, data):
         try:
