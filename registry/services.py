@@ -700,6 +700,7 @@ class UpsertRow:
 @dataclass
 class _Planned:
     row: UpsertRow
+    errors: Errors | None = None  # of a registration, from the identity check on
     record: object = None
     m2m: dict | None = None
     error: Exception | None = None
@@ -792,7 +793,6 @@ def _plan_person_records(kind: PersonRecordKind, *, actor, source: str, source_p
         else:
             _plan_registration(kind, item, identities[id(item)], persons=persons, with_record=with_record, user=user, source=source,
                                source_partner=source_partner)
-        item.__dict__.pop("errors", None)
     return plan
 
 
