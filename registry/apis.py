@@ -114,7 +114,10 @@ def _batched(service, division_field: str):
         outcomes, rows, positions = [None] * len(items), [], []
         for i, (obj, data) in enumerate(items):
             try:
-                _creating(caller, data, division_field) if obj is None else _changing(caller, data, division_field)
+                if obj is None:
+                    _creating(caller, data, division_field)
+                else:
+                    _changing(caller, data, division_field)
             except ROW_ERRORS as exc:
                 outcomes[i] = exc
                 continue
