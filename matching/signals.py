@@ -1,7 +1,8 @@
 """Record every change that matters to matching in the IndexChange log (same transaction as the change),
 so that every process's index catches up before its next answer (see holder.py).
 
-Bulk ``QuerySet.update()`` bypasses signals: callers that use it must call ``index_touch`` themselves.
+Bulk ``QuerySet.update()`` bypasses signals: callers that use it must call ``index_touch`` themselves; batched
+registry writes (``bulk_create`` / ``bulk_update``) send ``registry.signals.records_saved`` instead.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from registry.models import Consent, Demand, Expert, Graduate
+from registry.signals import records_saved
 
 from .models import Engagement, IndexChange, Invitation
 
@@ -50,13 +52,26 @@ def _invitation_saved(sender, instance, raw=False, created=False, **kwargs):
         index_touch(IndexChange.Kind.EXPERT, instance.expert_id)
 
 
+def _touch_persons(person_ids) -> None:
+    """A matching consent changes whether the person's expert and graduate records may be matched."""
+    for model in (Expert, Graduate):
+        ids = list(model.objects.filter(person_id__in=person_ids).values_list("pk", flat=True))
+        if ids:
+            index_touch(_KIND[model], *ids)
+
+
 def _consent_saved(sender, instance, raw=False, **kwargs):
     if raw or instance.scope != "matching":
         return
-    for model in (Expert, Graduate):
-        ids = list(model.objects.filter(person_id=instance.person_id).values_list("pk", flat=True))
-        if ids:
-            index_touch(_KIND[model], *ids)
+    _touch_persons([instance.person_id])
+
+
+def _records_saved(sender, ids, **kwargs):
+    """registry.signals.records_saved: a batched write (no post_save per record) — one IndexChange per record."""
+    if sender is Consent:
+        _touch_persons(Consent.objects.filter(pk__in=list(ids), scope="matching").values("person_id"))
+    elif sender in _KIND and ids:
+        index_touch(_KIND[sender], *dict.fromkeys(ids))
 
 
 def connect() -> None:
@@ -68,3 +83,4 @@ def connect() -> None:
     post_save.connect(_engagement_saved, sender=Engagement, dispatch_uid="matching-index-engagement")
     post_save.connect(_invitation_saved, sender=Invitation, dispatch_uid="matching-index-invitation")
     post_save.connect(_consent_saved, sender=Consent, dispatch_uid="matching-index-consent")
+    records_saved.connect(_records_saved, dispatch_uid="matching-index-records-saved")

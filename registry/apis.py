@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from . import selectors, services
 from .apikit import etags
 from .apikit.auth import Caller, require_region
-from .apikit.bulk import IDEMPOTENCY_HEADER, MAX_ROWS, Upsert, bulk_upsert, idempotent, parse_rows
+from .apikit.bulk import IDEMPOTENCY_HEADER, MAX_ROWS, ROW_ERRORS, Upsert, bulk_upsert, idempotent, parse_rows
 from .apikit.errors import Forbidden, text
 from .apikit.pagination import CodeCursorPagination, SqlPageSource
 from .apikit.personal import person_fields
@@ -92,6 +92,45 @@ def _source(caller: Caller) -> dict:
     if caller.is_partner:
         return {"source": Source.PARTNER, "source_partner": caller.partner}
     return {"source": Source.STAFF, "source_partner": ""}
+
+
+def _creating(caller: Caller, data: dict, division_field: str) -> None:
+    """The API's checks of a new person record (before the registry service's own)."""
+    _writer_may_create(caller)
+    _region_guard(caller, data.get(division_field))
+
+
+def _changing(caller: Caller, data: dict, division_field: str) -> None:
+    """The API's checks of a change to a person record: the identity is not changed through the API."""
+    for f in s.IDENTITY_FIELDS:
+        data.pop(f, None)
+    _region_guard(caller, data.get(division_field))
+
+
+def _batched(service, division_field: str):
+    """``Upsert.upsert_many`` of a person record kind: the API's checks row by row, then the registry's batched
+    service (``experts_upsert_many`` …) for the rows that passed them."""
+
+    def upsert_many(caller: Caller, items: list, *, atomic: bool, validate_only: bool) -> list:
+        outcomes, rows, positions = [None] * len(items), [], []
+        for i, (obj, data) in enumerate(items):
+            try:
+                if obj is None:
+                    _creating(caller, data, division_field)
+                else:
+                    _changing(caller, data, division_field)
+            except ROW_ERRORS as exc:
+                outcomes[i] = exc
+                continue
+            rows.append(services.UpsertRow(obj, data))
+            positions.append(i)
+        validate_only = validate_only or (atomic and any(o is not None for o in outcomes))
+        done = service(actor=caller.actor, **_source(caller), rows=rows, all_or_nothing=atomic, validate_only=validate_only) if rows else []
+        for i, outcome in zip(positions, done):
+            outcomes[i] = outcome
+        return outcomes
+
+    return upsert_many
 
 
 # ==========================================================================================================
@@ -494,15 +533,12 @@ class ExpertUpdateIn(s.ExpertIn):
 
 
 def expert_create(caller: Caller, data: dict) -> Expert:
-    _writer_may_create(caller)
-    _region_guard(caller, data.get("home_division"))
+    _creating(caller, data, "home_division")
     return services.expert_register(actor=caller.actor, **_source(caller), **data)
 
 
 def expert_update(caller: Caller, expert: Expert, data: dict) -> Expert:
-    for f in s.IDENTITY_FIELDS:
-        data.pop(f, None)
-    _region_guard(caller, data.get("home_division"))
+    _changing(caller, data, "home_division")
     return services.expert_update(actor=caller.actor, expert=expert, **data)
 
 
@@ -586,7 +622,8 @@ class ExpertTransitionApi(TransitionApi):
 class ExpertBulkApi(BulkApi):
     read_scope = write_scope = "experts:write"
     serializer_class = s.bulk_in(s.ExpertIn)
-    spec = Upsert(model=Expert, serializer_class=s.ExpertIn, create=expert_create, update=expert_update)
+    spec = Upsert(model=Expert, serializer_class=s.ExpertIn, create=expert_create, update=expert_update,
+                  upsert_many=_batched(services.experts_upsert_many, "home_division"))
 
 
 # ==========================================================================================================
@@ -606,15 +643,12 @@ class TalentUpdateIn(s.TalentIn):
 
 
 def talent_create(caller: Caller, data: dict) -> HighLevelTalent:
-    _writer_may_create(caller)
-    _region_guard(caller, data.get("home_division"))
+    _creating(caller, data, "home_division")
     return services.talent_register(actor=caller.actor, **_source(caller), **data)
 
 
 def talent_update(caller: Caller, talent: HighLevelTalent, data: dict) -> HighLevelTalent:
-    for f in s.IDENTITY_FIELDS:
-        data.pop(f, None)
-    _region_guard(caller, data.get("home_division"))
+    _changing(caller, data, "home_division")
     return services.talent_update(actor=caller.actor, talent=talent, **data)
 
 
@@ -675,15 +709,12 @@ class GraduateUpdateIn(s.GraduateIn):
 
 
 def graduate_create(caller: Caller, data: dict) -> Graduate:
-    _writer_may_create(caller)
-    _region_guard(caller, data.get("school_division"))
+    _creating(caller, data, "school_division")
     return services.graduate_register(actor=caller.actor, **_source(caller), **data)
 
 
 def graduate_update(caller: Caller, graduate: Graduate, data: dict) -> Graduate:
-    for f in s.IDENTITY_FIELDS:
-        data.pop(f, None)
-    _region_guard(caller, data.get("school_division"))
+    _changing(caller, data, "school_division")
     return services.graduate_update(actor=caller.actor, graduate=graduate, **data)
 
 
@@ -724,7 +755,8 @@ class GraduateTransitionApi(TransitionApi):
 class GraduateBulkApi(BulkApi):
     read_scope = write_scope = "graduates:write"
     serializer_class = s.bulk_in(s.GraduateIn)
-    spec = Upsert(model=Graduate, serializer_class=s.GraduateIn, create=graduate_create, update=graduate_update)
+    spec = Upsert(model=Graduate, serializer_class=s.GraduateIn, create=graduate_create, update=graduate_update,
+                  upsert_many=_batched(services.graduates_upsert_many, "school_division"))
 
 
 # ==========================================================================================================

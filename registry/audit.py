@@ -3,6 +3,7 @@ with personal fields masked, tied to the acting user and request (see registry.c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 
@@ -78,11 +79,12 @@ def _user_fields():
     return user, (ctx.request_id if ctx else "")
 
 
-def record(instance, action: str, *, before=None, after=None, message: str = ""):
+def change_row(instance, action: str, *, before=None, after=None, message: str = ""):
+    """The ObjectChange of one change, not saved (``record`` saves one, ``record_many`` a batch)."""
     from .models import ObjectChange
 
     user, request_id = _user_fields()
-    change = ObjectChange.objects.create(
+    return ObjectChange(
         user=user,
         user_name=getattr(user, "username", "") if user else "",
         request_id=request_id,
@@ -94,10 +96,72 @@ def record(instance, action: str, *, before=None, after=None, message: str = "")
         postchange_data=after,
         message=message[:300],
     )
+
+
+def _remember(changes) -> None:
+    """Later M2M writes of the same request update these rows instead of adding new ones."""
     ctx = current()
     if ctx is not None:
-        ctx.changes[(change.content_type_id, change.object_id)] = change
+        for change in changes:
+            ctx.changes[(change.content_type_id, change.object_id)] = change
+
+
+def record(instance, action: str, *, before=None, after=None, message: str = ""):
+    change = change_row(instance, action, before=before, after=after, message=message)
+    change.save()
+    _remember([change])
     return change
+
+
+@contextlib.contextmanager
+def forgotten_on_error():
+    """For a block of writes that may be rolled back: if it raises, the change context forgets the ObjectChange
+    rows the block recorded (they are gone with the rollback), so later M2M writes record their own."""
+    ctx = current()
+    kept = dict(ctx.changes) if ctx is not None else None
+    try:
+        yield
+    except BaseException:
+        if ctx is not None:
+            ctx.changes.clear()
+            ctx.changes.update(kept)
+        raise
+
+
+def record_many(changes: list) -> list:
+    """Save the ObjectChange rows of a batched write (registry.services' ``*_upsert_many``) in one statement."""
+    from .models import ObjectChange
+
+    changes = ObjectChange.objects.bulk_create([c for c in changes if c is not None])
+    _remember(changes)
+    return changes
+
+
+def _save_change(instance, *, created: bool, before):
+    """(action, before, after) of a save of ``instance`` (``before``: its snapshot before the save), None when
+    nothing audited changed."""
+    before = None if created else before
+    after = snapshot(instance, created=created, m2m_from=before)
+    if not created and before == after:
+        return None
+    action = "create" if created else ("transition" if before and before.get("status") != after.get("status") else "update")
+    return action, before, after
+
+
+def saved_change(instance, *, created: bool, before=None, m2m: dict | None = None, message: str = ""):
+    """The ObjectChange (not saved) that a save of ``instance`` followed by writing its M2M fields (``m2m``:
+    field → the related objects it now holds) leaves under a change context, as the signals below would record it
+    one by one: the save's row with the new M2M values, or — when only M2M changed — an update row without a
+    before-snapshot. None when nothing audited changed. For batched writes, which send no signals."""
+    change = _save_change(instance, created=created, before=before)
+    values = {name: sorted(str(o.pk) for o in objs) for name, objs in (m2m or {}).items()}
+    if change is None:
+        old = before or {}
+        if all(old.get(name) == value for name, value in values.items()):
+            return None
+        change = ("update", None, snapshot(instance, m2m_from=before))
+    action, before, after = change
+    return change_row(instance, action, before=before, after={**after, **values}, message=message)
 
 
 def _on_pre_save(sender, instance, raw=False, **kwargs):
@@ -115,12 +179,10 @@ def _on_pre_save(sender, instance, raw=False, **kwargs):
 def _on_post_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
-    before = None if created else getattr(instance, "_audit_before", None)
-    after = snapshot(instance, created=created, m2m_from=before)
-    if not created and before == after:
-        return
-    action = "create" if created else ("transition" if before and before.get("status") != after.get("status") else "update")
-    record(instance, action, before=before, after=after, message=getattr(instance, "_audit_message", ""))
+    change = _save_change(instance, created=created, before=getattr(instance, "_audit_before", None))
+    if change is not None:
+        action, before, after = change
+        record(instance, action, before=before, after=after, message=getattr(instance, "_audit_message", ""))
 
 
 def _on_post_delete(sender, instance, **kwargs):

@@ -380,11 +380,15 @@ class Expert(TimeStamped, RegionScoped, ExternalSourced, Lifecycle):
     def name(self) -> str:
         return self.person.name
 
-    def save(self, *args, **kwargs):
+    def set_derived(self) -> None:
+        """The fields derived from others (also for writes that bypass save(): bulk_create / bulk_update)."""
         if self.home_division_id:
             self.region = self.home_division_id[:2]
             self.outside_region = self.region not in domain.SHARING_REGIONS
         self.title_rank = domain.TITLE_LEVEL_RANK.get(self.title_level, 0)
+
+    def save(self, *args, **kwargs):
+        self.set_derived()
         super().save(*args, **kwargs)
 
 
@@ -460,9 +464,13 @@ class Graduate(TimeStamped, RegionScoped, ExternalSourced, Lifecycle):
     def __str__(self) -> str:
         return f"{self.person.name}（{self.school} {self.major}）"
 
-    def save(self, *args, **kwargs):
+    def set_derived(self) -> None:
+        """The fields derived from others (also for writes that bypass save(): bulk_create / bulk_update)."""
         if self.school_division_id:
             self.region = self.school_division_id[:2]
+
+    def save(self, *args, **kwargs):
+        self.set_derived()
         super().save(*args, **kwargs)
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
-from . import crypto, domain, identifiers, lifecycle, permissions
+from . import audit, crypto, domain, identifiers, lifecycle, permissions
 from .choices import ConsentScope, Source, Status
 from .models import (
     Consent,
@@ -163,13 +165,19 @@ class DuplicatePerson(ValidationError):
     """The person is already registered in this database."""
 
 
-def person_resolve(*, name: str, id_number: str = "", mobile: str = "", email: str = "", gender: str = "", user=None, errors: Errors | None = None) -> tuple[Person | None, bool]:
-    """Find the natural person by the keyed hash of the ID number (else of the mobile), or create them.
+@dataclass(frozen=True)
+class Identity:
+    """A person's identifiers as given on a form or a row, checked and hashed (no database)."""
 
-    Refuses a number already held by a person of another name, and a mobile held by another person.
-    """
-    own = errors is None
-    errors = errors or Errors()
+    name: str
+    id_number: str
+    id_hash: str | None
+    mobile: str
+    mobile_hash: str
+
+
+def person_identity(*, name: str, id_number: str = "", mobile: str = "", errors: Errors) -> Identity | None:
+    """Check the name, the ID number and the mobile (at least one of the two); None with ``errors`` when invalid."""
     name = (name or "").strip()
     if not name:
         errors.add("name", "请填写姓名", "required")
@@ -189,63 +197,78 @@ def person_resolve(*, name: str, id_number: str = "", mobile: str = "", email: s
     if not id_clean and not mobile_clean and "id_number" not in errors.errors and "mobile" not in errors.errors:
         errors.add("id_number", "身份证号与手机号至少填写一项，用于识别同一自然人", "required")
     if errors.errors:
-        if own:
-            errors.raise_if_any()
-        return None, False
+        return None
+    return Identity(name, id_clean, crypto.keyed_hash(id_clean) if id_clean else None, mobile_clean, crypto.keyed_hash(mobile_clean) if mobile_clean else "")
 
-    id_hash = crypto.keyed_hash(id_clean) if id_clean else None
-    mobile_hash = crypto.keyed_hash(mobile_clean) if mobile_clean else ""
-    person = Person.objects.select_for_update().filter(id_hash=id_hash).first() if id_hash else None
-    if person is None and mobile_hash and not id_hash:
-        person = Person.objects.select_for_update().filter(mobile_hash=mobile_hash).first()
-    if person is not None:
-        if person.name != name:
+
+def person_match(identity: Identity, *, found: Person | None, holder: Person | None, email: str = "", gender: str = "", user=None,
+                 errors: Errors) -> tuple[Person | None, str]:
+    """The rules of :func:`person_resolve` once the candidates are read (no database): ``found`` is the person of
+    the ID number's hash (else, without an ID number, of the mobile's), ``holder`` the first person with an ID
+    number holding the mobile. Returns (person, what): ``"existing"``, ``"mobile_changed"`` (the new number is
+    set on the person, not saved), ``"new"`` (a validated, unsaved person) — or (None, "") with ``errors``."""
+    if found is not None:
+        if found.name != identity.name:
             errors.add("id_number", "该身份证号已由另一姓名登记，请核对姓名与证件号", "identity_conflict")
-        elif mobile_hash and person.mobile_hash and person.mobile_hash != mobile_hash:
+            return None, ""
+        if identity.mobile_hash and found.mobile_hash and found.mobile_hash != identity.mobile_hash:
             # the same person may change phone: keep the newer number
-            person.mobile, person.mobile_hash = mobile_clean, mobile_hash
-            person.save(update_fields=["mobile", "mobile_hash", "updated_at"])
-        if errors.errors:
-            if own:
-                errors.raise_if_any()
-            return None, False
-        return person, False
-
-    if mobile_hash:
-        holder = Person.objects.filter(mobile_hash=mobile_hash).exclude(id_hash=None).first()
-        if holder is not None and id_hash and holder.id_hash != id_hash:
-            errors.add("mobile", "该手机号已被其他人登记，请使用本人手机号", "mobile_conflict")
-            if own:
-                errors.raise_if_any()
-            return None, False
+            found.mobile, found.mobile_hash = identity.mobile, identity.mobile_hash
+            return found, "mobile_changed"
+        return found, "existing"
+    if holder is not None and identity.id_hash and holder.id_hash != identity.id_hash:
+        errors.add("mobile", "该手机号已被其他人登记，请使用本人手机号", "mobile_conflict")
+        return None, ""
+    id_clean = identity.id_number
     person = Person(
-        name=name,
+        name=identity.name,
         id_number=id_clean,
-        id_hash=id_hash,
-        mobile=mobile_clean,
-        mobile_hash=mobile_hash,
+        id_hash=identity.id_hash,
+        mobile=identity.mobile,
+        mobile_hash=identity.mobile_hash,
         email=(email or "").strip(),
         gender=(identifiers.id_number_gender(id_clean) if id_clean else gender) or "",
         birth_year=identifiers.id_number_birth_date(id_clean).year if id_clean else None,
         user=user,
     )
     try:
-        person.full_clean(exclude=["id_number", "mobile", "user"])
+        # uniqueness of the ID number's hash: found is None, and the insert's constraint catches a race
+        person.full_clean(exclude=["id_number", "mobile", "user"], validate_unique=False)
     except ValidationError as exc:
         errors.merge(exc)
-    if errors.errors:
-        if own:
-            errors.raise_if_any()
-        return None, False
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError:  # a concurrent registration of the same number won the race
-        errors.add("id_number", "该身份证号正在由另一请求登记，请稍后刷新查看", "identity_conflict")
-        if own:
-            errors.raise_if_any()
-        return None, False
-    return person, True
+        return None, ""
+    return person, "new"
+
+
+def person_resolve(*, name: str, id_number: str = "", mobile: str = "", email: str = "", gender: str = "", user=None, errors: Errors | None = None) -> tuple[Person | None, bool]:
+    """Find the natural person by the keyed hash of the ID number (else of the mobile), or create them.
+
+    Refuses a number already held by a person of another name, and a mobile held by another person.
+    """
+    own = errors is None
+    errors = errors or Errors()
+    person, what = None, ""
+    identity = person_identity(name=name, id_number=id_number, mobile=mobile, errors=errors)
+    if identity is not None:
+        found = Person.objects.select_for_update().filter(id_hash=identity.id_hash).first() if identity.id_hash else None
+        if found is None and identity.mobile_hash and not identity.id_hash:
+            found = Person.objects.select_for_update().filter(mobile_hash=identity.mobile_hash).first()
+        holder = None
+        if found is None and identity.mobile_hash and identity.id_hash:
+            holder = Person.objects.filter(mobile_hash=identity.mobile_hash).exclude(id_hash=None).first()
+        person, what = person_match(identity, found=found, holder=holder, email=email, gender=gender, user=user, errors=errors)
+    if what == "mobile_changed":
+        person.save(update_fields=["mobile", "mobile_hash", "updated_at"])
+    elif what == "new":
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:  # a concurrent registration of the same number won the race
+            errors.add("id_number", "该身份证号正在由另一请求登记，请稍后刷新查看", "identity_conflict")
+            person, what = None, ""
+    if person is None and own:
+        errors.raise_if_any()
+    return person, what == "new"
 
 
 @transaction.atomic
@@ -521,50 +544,15 @@ def expert_register(
     source: str = Source.SELF, source_partner: str = "", external_id: str = "", status: str = Status.SUBMITTED, **profile,
 ) -> Expert:
     """Register an expert (self-registration, staff entry, import or partner). One person, one expert record."""
-    profile.setdefault("served_cities", [])
     return _person_record_register(
-        Expert, _apply_expert, actor=actor, name=name, id_number=id_number, mobile=mobile, email=email,
-        consent_share=consent_share, source=source, source_partner=source_partner, external_id=external_id,
-        status=status, profile=profile,
-        required={"home_division": "请选择所在地", "sharing_modes": "请至少选择一种合作方式"},
-        duplicate_message="该人员已在专家人才库中登记，请勿重复登记（可登录后修改资料）",
+        EXPERTS, actor=actor, name=name, id_number=id_number, mobile=mobile, email=email, consent_share=consent_share,
+        source=source, source_partner=source_partner, external_id=external_id, status=status, profile=profile,
     )
-
-
-def _person_record_register(model, apply, *, actor, name, id_number, mobile, email, consent_share, source,
-                            source_partner, external_id, status, profile, required: dict[str, str], duplicate_message: str):
-    """The one registration flow of a person's record (expert, graduate): resolve the natural person, refuse a
-    second record, validate the profile, require separate consent for self-registration, save, record consent."""
-    errors = Errors()
-    user = actor if (source == Source.SELF and getattr(actor, "is_authenticated", False)) else None
-    person, _ = person_resolve(name=name, id_number=id_number, mobile=mobile, email=email, user=user, errors=errors)
-    if person is not None and model.objects.filter(person=person).exists():
-        errors.add("id_number", duplicate_message, "duplicate_person")
-    record = model(person=person, source=source, source_partner=source_partner, external_id=external_id, status=status)
-    m2m = apply(record, errors, profile)
-    for field, message in required.items():
-        if field not in profile and field not in errors.errors:
-            errors.add(field, message, "required")
-    if source == Source.SELF and not consent_share:
-        errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
-    errors.raise_if_any()
-    _save_unique(record, "id_number", duplicate_message)
-    _save_m2m(record, m2m, created=True)
-    if consent_share:
-        consent_grant(person=person, scope=ConsentScope.SHARE_WITH_ORGANISATIONS, channel=source)
-        consent_grant(person=person, scope=ConsentScope.MATCHING, channel=source)
-    return record
 
 
 @transaction.atomic
 def expert_update(*, actor, expert: Expert, **changes) -> Expert:
-    permissions.require(permissions.can_edit(actor, expert))
-    errors = Errors()
-    m2m = _apply_expert(expert, errors, changes)
-    errors.raise_if_any()
-    expert.save()
-    _save_m2m(expert, m2m)
-    return expert
+    return _person_record_update(EXPERTS, actor=actor, record=expert, changes=changes)
 
 
 # --- graduates -------------------------------------------------------------------------------------
@@ -601,22 +589,379 @@ def _apply_graduate(graduate: Graduate, errors: Errors, data: dict) -> dict:
 def graduate_register(*, actor=None, name: str, id_number: str = "", mobile: str = "", email: str = "", consent_share: bool = False,
                       source: str = Source.SELF, source_partner: str = "", external_id: str = "", status: str = Status.SUBMITTED, **profile) -> Graduate:
     return _person_record_register(
-        Graduate, _apply_graduate, actor=actor, name=name, id_number=id_number, mobile=mobile, email=email,
-        consent_share=consent_share, source=source, source_partner=source_partner, external_id=external_id,
-        status=status, profile=profile, required={"school_division": "请选择院校所在地"},
-        duplicate_message="该人员已在高校毕业生信息库中登记，请勿重复登记",
+        GRADUATES, actor=actor, name=name, id_number=id_number, mobile=mobile, email=email, consent_share=consent_share,
+        source=source, source_partner=source_partner, external_id=external_id, status=status, profile=profile,
     )
 
 
 @transaction.atomic
 def graduate_update(*, actor, graduate: Graduate, **changes) -> Graduate:
-    permissions.require(permissions.can_edit(actor, graduate))
+    return _person_record_update(GRADUATES, actor=actor, record=graduate, changes=changes)
+
+
+# --- person records (experts, graduates): one flow for a single write and for a batch -----------------
+
+
+@dataclass(frozen=True)
+class PersonRecordKind:
+    """What differs between the records of a natural person registered through one flow."""
+
+    model: type
+    apply: Callable  # (record, errors, data) -> {M2M field: objects}: validates and sets the profile fields
+    required: dict  # profile field -> message when a registration lacks it
+    duplicate_message: str
+    defaults: dict  # profile defaults of a registration
+    codes: dict  # profile field -> code model, read ahead for a batch (registry.services.code_cache)
+
+
+EXPERTS = PersonRecordKind(
+    Expert, _apply_expert,
+    required={"home_division": "请选择所在地", "sharing_modes": "请至少选择一种合作方式"},
+    duplicate_message="该人员已在专家人才库中登记，请勿重复登记（可登录后修改资料）",
+    defaults={"served_cities": ()},
+    codes={"home_division": Division, "served_cities": Division, "disciplines": Discipline, "industries": Industry},
+)
+GRADUATES = PersonRecordKind(
+    Graduate, _apply_graduate,
+    required={"school_division": "请选择院校所在地"},
+    duplicate_message="该人员已在高校毕业生信息库中登记，请勿重复登记",
+    defaults={},
+    codes={"school_division": Division, "major_discipline": Discipline, "preferred_cities": Division, "intended_industries": Industry,
+           "intended_occupations": Occupation},
+)
+REGISTRATION_CONSENTS = (ConsentScope.SHARE_WITH_ORGANISATIONS, ConsentScope.MATCHING)
+
+
+def _registrant_user(actor, source: str):
+    """The account a self-registration links the new person to."""
+    return actor if (source == Source.SELF and getattr(actor, "is_authenticated", False)) else None
+
+
+def _person_record_build(kind: PersonRecordKind, *, person, has_record: bool, source, source_partner, external_id, status, consent_share,
+                         profile: dict, errors: Errors):
+    """The record of a registration, validated (no database once codes are cached): refuse a second record of
+    the person, apply the profile, required fields, separate consent for self-registration. Returns (record, m2m)."""
+    if has_record:
+        errors.add("id_number", kind.duplicate_message, "duplicate_person")
+    profile = {**kind.defaults, **profile}
+    record = kind.model(person=person, source=source, source_partner=source_partner, external_id=external_id, status=status)
+    m2m = kind.apply(record, errors, profile)
+    for field, message in kind.required.items():
+        if field not in profile and field not in errors.errors:
+            errors.add(field, message, "required")
+    if source == Source.SELF and not consent_share:
+        errors.add("consent_share", "向用人单位提供个人信息需要您的单独同意", "consent_required")
+    return record, m2m
+
+
+def _person_record_register(kind: PersonRecordKind, *, actor, name, id_number, mobile, email, consent_share, source,
+                            source_partner, external_id, status, profile):
+    """The one registration flow of a person's record (expert, graduate): resolve the natural person, refuse a
+    second record, validate the profile, require separate consent for self-registration, save, record consent."""
     errors = Errors()
-    m2m = _apply_graduate(graduate, errors, changes)
+    person, created = person_resolve(name=name, id_number=id_number, mobile=mobile, email=email, user=_registrant_user(actor, source), errors=errors)
+    has_record = person is not None and not created and kind.model.objects.filter(person=person).exists()
+    record, m2m = _person_record_build(kind, person=person, has_record=has_record, source=source, source_partner=source_partner,
+                                       external_id=external_id, status=status, consent_share=consent_share, profile=profile, errors=errors)
     errors.raise_if_any()
-    graduate.save()
-    _save_m2m(graduate, m2m)
-    return graduate
+    _save_unique(record, "id_number", kind.duplicate_message)
+    _save_m2m(record, m2m, created=True)
+    if consent_share:
+        for scope in REGISTRATION_CONSENTS:
+            consent_grant(person=person, scope=scope, channel=source)
+    return record
+
+
+def _person_record_change(kind: PersonRecordKind, *, actor, record, changes: dict, errors: Errors) -> dict:
+    """The checks of an update: the actor may edit the record (PermissionDenied), the changes are valid."""
+    permissions.require(permissions.can_edit(actor, record))
+    return kind.apply(record, errors, changes)
+
+
+def _person_record_update(kind: PersonRecordKind, *, actor, record, changes: dict):
+    errors = Errors()
+    m2m = _person_record_change(kind, actor=actor, record=record, changes=changes, errors=errors)
+    errors.raise_if_any()
+    record.save()
+    _save_m2m(record, m2m)
+    return record
+
+
+@dataclass
+class UpsertRow:
+    """One row of a batched upsert: ``record`` (an existing record) to change with ``data``, or None to register
+    a new record from ``data`` (the keyword arguments of ``expert_register`` / ``graduate_register`` but the actor
+    and the source)."""
+
+    record: object | None
+    data: dict
+
+
+@dataclass
+class _Planned:
+    row: UpsertRow
+    errors: Errors | None = None  # of a registration, from the identity check on
+    record: object = None
+    m2m: dict | None = None
+    error: Exception | None = None
+    person: Person | None = None
+    person_state: str = ""  # person_match's "existing" / "mobile_changed" / "new"
+    person_before: dict | None = None  # audit snapshot of a person whose mobile changes
+    consent_share: bool = False
+    before: dict | None = None  # audit snapshot of an updated record before the change
+    values: dict | None = None  # an updated record's column values before the change
+
+
+class _PersonIndex:
+    """The persons a batch may resolve to, read in one query, and the persons the batch registers, so every row
+    finds what the one-by-one flow would find after the rows before it (person_resolve's lookups)."""
+
+    def __init__(self, identities):
+        id_hashes = {i.id_hash for i in identities if i.id_hash}
+        mobile_hashes = {i.mobile_hash for i in identities if i.mobile_hash}
+        self.by_id: dict[str, Person] = {}
+        self.by_mobile: dict[str, list[Person]] = {}  # in pk order, persons of this batch last
+        if id_hashes or mobile_hashes:
+            for person in Person.objects.select_for_update().filter(Q(id_hash__in=id_hashes) | Q(mobile_hash__in=mobile_hashes)).order_by("pk"):
+                self.add(person)
+        self.loaded = [p for people in self.by_mobile.values() for p in people] + [p for p in self.by_id.values() if not p.mobile_hash]
+
+    def add(self, person: Person) -> None:
+        if person.id_hash:
+            self.by_id[person.id_hash] = person
+        if person.mobile_hash:
+            self.by_mobile.setdefault(person.mobile_hash, []).append(person)
+
+    def moved(self, person: Person, old_hash: str) -> None:
+        """The person's mobile changed from ``old_hash``."""
+        if old_hash in self.by_mobile:
+            self.by_mobile[old_hash] = [p for p in self.by_mobile[old_hash] if p is not person]
+        people = self.by_mobile.setdefault(person.mobile_hash, [])
+        people.append(person)
+        people.sort(key=lambda p: (p.pk is None, p.pk or 0))
+
+    def candidates(self, identity: Identity) -> tuple[Person | None, Person | None]:
+        """person_resolve's (found, holder)."""
+        found = self.by_id.get(identity.id_hash) if identity.id_hash else None
+        if found is None and identity.mobile_hash and not identity.id_hash:
+            found = next(iter(self.by_mobile.get(identity.mobile_hash, ())), None)
+        holder = None
+        if found is None and identity.mobile_hash and identity.id_hash:
+            holder = next((p for p in self.by_mobile.get(identity.mobile_hash, ()) if p.id_hash), None)
+        return found, holder
+
+
+def _person_key(person: Person):
+    return person.pk if person.pk is not None else ("new", id(person))
+
+
+def _read_codes(kind: PersonRecordKind, rows: list[UpsertRow]) -> None:
+    """Fill the batch's code cache with every code the rows name: one query per code table."""
+    wanted: dict[type, set[str]] = {}
+    for row in rows:
+        for field, model in kind.codes.items():
+            value = row.data.get(field)
+            values = value if isinstance(value, (list, tuple)) else [value]
+            wanted.setdefault(model, set()).update(str(v).strip() for v in values if isinstance(v, str) and v.strip())
+    for model, codes in wanted.items():
+        if codes:
+            _lookup(model, sorted(codes))
+
+
+def _concrete_values(record) -> dict:
+    return {f.attname: getattr(record, f.attname) for f in record._meta.concrete_fields}
+
+
+def _plan_person_records(kind: PersonRecordKind, *, actor, source: str, source_partner: str, rows: list[UpsertRow]) -> list[_Planned]:
+    """Validate every row with the single-row rules, against persons, records and codes read ahead in a few
+    queries; rows see the persons and records of the valid rows before them, as one by one."""
+    plan = [_Planned(row) for row in rows]
+    identities = {}
+    for item in plan:
+        if item.row.record is None:
+            item.errors = Errors()
+            data = item.row.data
+            identities[id(item)] = person_identity(name=data.get("name", ""), id_number=data.get("id_number", ""), mobile=data.get("mobile", ""), errors=item.errors)
+    persons = _PersonIndex([i for i in identities.values() if i is not None])
+    with_record = set(kind.model.objects.filter(person__in=[p.pk for p in persons.loaded]).values_list("person_id", flat=True)) if persons.loaded else set()
+    updates = [item.row.record for item in plan if item.row.record is not None]
+    prefetch_related_objects(updates, "person", *(f.name for f in kind.model._meta.many_to_many))
+    user = _registrant_user(actor, source)
+    for item in plan:
+        if item.row.record is not None:
+            _plan_update(kind, item, actor=actor)
+        else:
+            _plan_registration(kind, item, identities[id(item)], persons=persons, with_record=with_record, user=user, source=source,
+                               source_partner=source_partner)
+    return plan
+
+
+def _plan_registration(kind, item: _Planned, identity: Identity | None, *, persons: _PersonIndex, with_record: set, user, source, source_partner):
+    errors, data = item.errors, dict(item.row.data)
+    person, state, old_mobile = None, "", None
+    if identity is not None:
+        found, holder = persons.candidates(identity)
+        if found is not None:
+            old_mobile, item.person_before = (found.mobile, found.mobile_hash), audit.snapshot(found)
+        person, state = person_match(identity, found=found, holder=holder, email=data.get("email", ""), user=user, errors=errors)
+    for key in ("name", "id_number", "mobile", "email"):
+        data.pop(key, None)
+    item.consent_share = bool(data.pop("consent_share", False))
+    record, m2m = _person_record_build(
+        kind, person=person, has_record=person is not None and _person_key(person) in with_record, source=source, source_partner=source_partner,
+        external_id=data.pop("external_id", ""), status=data.pop("status", Status.SUBMITTED), consent_share=item.consent_share, profile=data, errors=errors,
+    )
+    if errors.errors:
+        item.error = ValidationError(errors.errors)
+        if state == "mobile_changed":  # the one-by-one flow rolls the row back, the new number with it
+            person.mobile, person.mobile_hash = old_mobile
+        return
+    item.record, item.m2m, item.person, item.person_state = record, m2m, person, state
+    if state == "new":
+        persons.add(person)
+    elif state == "mobile_changed":
+        persons.moved(person, old_mobile[1])
+    with_record.add(_person_key(person))
+
+
+def _plan_update(kind, item: _Planned, *, actor):
+    record, errors = item.row.record, Errors()
+    item.values, item.before = _concrete_values(record), audit.snapshot(record)
+    try:
+        m2m = _person_record_change(kind, actor=actor, record=record, changes=dict(item.row.data), errors=errors)
+    except permissions.PermissionDenied as exc:
+        item.error = exc
+        return
+    if errors.errors:
+        item.error = ValidationError(errors.errors)
+        return
+    item.record, item.m2m = record, m2m
+
+
+def _write_person_records(kind: PersonRecordKind, plan: list[_Planned], *, source: str) -> None:
+    """Write the valid rows of a plan in a few statements: persons, records, M2M rows, consents, the audit rows a
+    one-by-one write leaves, and the matching index (registry.signals.records_saved)."""
+    from .signals import records_saved
+
+    now = timezone.now()
+    good = [item for item in plan if item.error is None]
+    created = [item for item in good if item.row.record is None]
+    updated = [item for item in good if item.row.record is not None]
+    new_persons = [item.person for item in created if item.person_state == "new"]
+    moved = [item for item in created if item.person_state == "mobile_changed"]
+    Person.objects.bulk_create(new_persons)
+    for item in moved:
+        item.person.updated_at = now
+    Person.objects.bulk_update([item.person for item in moved], ["mobile", "mobile_hash", "updated_at"])
+
+    for item in good:
+        item.record.set_derived()
+    kind.model.objects.bulk_create([item.record for item in created])
+    for item in updated:
+        item.record.updated_at = now
+    fields = {f.name for item in updated for f in kind.model._meta.concrete_fields if item.values[f.attname] != getattr(item.record, f.attname)}
+    if updated:
+        kind.model.objects.bulk_update([item.record for item in updated], sorted(fields | {"updated_at"}), batch_size=500)
+    _write_m2m(kind, good)
+
+    consents = []
+    granting = [item for item in created if item.consent_share]
+    if granting:
+        held = set(Consent.objects.filter(person__in=[i.person.pk for i in granting if i.person_state != "new"], revoked_at=None,
+                                          scope__in=REGISTRATION_CONSENTS).values_list("person_id", "scope"))
+        consents = [Consent(person=i.person, scope=scope, channel=source, granted_at=now)
+                    for i in granting for scope in REGISTRATION_CONSENTS if (i.person.pk, scope) not in held]
+        Consent.objects.bulk_create(consents)
+
+    audit.record_many([
+        *(audit.saved_change(person, created=True) for person in new_persons),
+        *(audit.saved_change(item.person, created=False, before=item.person_before) for item in moved),
+        *(audit.saved_change(item.record, created=item.row.record is None, before=item.before, m2m=item.m2m) for item in good),
+        *(audit.saved_change(consent, created=True) for consent in consents),
+    ])
+    records_saved.send(sender=kind.model, ids=[item.record.pk for item in good])
+    if consents:
+        records_saved.send(sender=Consent, ids=[c.pk for c in consents])
+
+
+def _write_m2m(kind: PersonRecordKind, good: list[_Planned]) -> None:
+    """What ``_save_m2m`` does row by row (add to a new record, set on an existing one), in one delete and one
+    insert per relation."""
+    for f in kind.model._meta.many_to_many:
+        through, source, target = f.remote_field.through, f"{f.m2m_field_name()}_id", f"{f.m2m_reverse_field_name()}_id"
+        add, remove = [], Q()
+        for item in good:
+            if f.name not in item.m2m:
+                continue
+            new = list(dict.fromkeys(o.pk for o in item.m2m[f.name]))
+            cache = getattr(item.record, "_prefetched_objects_cache", {})
+            old = {o.pk for o in cache.pop(f.name, ())} if item.row.record is not None else set()
+            add.extend(through(**{source: item.record.pk, target: pk}) for pk in new if pk not in old)
+            if old - set(new):
+                remove |= Q(**{source: item.record.pk, f"{target}__in": sorted(old - set(new))})
+        if remove:
+            through.objects.filter(remove).delete()
+        through.objects.bulk_create(add)
+
+
+def _person_records_upsert_many(kind: PersonRecordKind, *, actor, source: str, source_partner: str, rows: list[UpsertRow],
+                                all_or_nothing: bool, validate_only: bool, register: Callable, update: Callable) -> list:
+    """The batched upsert of one kind: validate every row, then write the valid ones together (nothing when
+    ``validate_only``, or when ``all_or_nothing`` and a row is invalid). A write that meets a constraint (a
+    concurrent registration of the same person or external id) is rolled back and the rows go one by one through
+    ``register`` / ``update``, each in a savepoint. Returns per row the saved record (unsaved when not written) or
+    the ValidationError / PermissionDenied / IntegrityError of the row."""
+    with code_cache():
+        _read_codes(kind, rows)
+        plan = _plan_person_records(kind, actor=actor, source=source, source_partner=source_partner, rows=rows)
+        failed = any(item.error is not None for item in plan)
+        if not (validate_only or (all_or_nothing and failed) or all(item.error is not None for item in plan)):
+            try:
+                with transaction.atomic(), audit.forgotten_on_error():
+                    _write_person_records(kind, plan, source=source)
+            except IntegrityError:
+                return _person_records_one_by_one(kind, actor=actor, source=source, source_partner=source_partner, rows=rows,
+                                                  register=register, update=update)
+    return [item.error if item.error is not None else item.record for item in plan]
+
+
+def _person_records_one_by_one(kind: PersonRecordKind, *, actor, source, source_partner, rows: list[UpsertRow], register, update) -> list:
+    """The rows through the single-row services, each in its own savepoint (the batch's fallback)."""
+    fresh = kind.model.objects.in_bulk([row.record.pk for row in rows if row.record is not None])  # the batch changed its copies
+    out = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                if row.record is None:
+                    out.append(register(actor=actor, source=source, source_partner=source_partner, **row.data))
+                else:
+                    out.append(update(actor=actor, record=fresh[row.record.pk], **row.data))
+        except (ValidationError, permissions.PermissionDenied, IntegrityError) as exc:
+            out.append(exc)
+    return out
+
+
+@transaction.atomic
+def experts_upsert_many(*, actor, source: str, source_partner: str = "", rows: list[UpsertRow], all_or_nothing: bool = False,
+                        validate_only: bool = False) -> list:
+    """Register or change many experts at once (the partner API's bulk upsert): the same checks, per-row errors,
+    audit rows and index changes as ``expert_register`` / ``expert_update`` row by row, in a number of SQL
+    statements that does not grow with the rows. See :func:`_person_records_upsert_many`."""
+    return _person_records_upsert_many(
+        EXPERTS, actor=actor, source=source, source_partner=source_partner, rows=rows, all_or_nothing=all_or_nothing,
+        validate_only=validate_only, register=expert_register, update=lambda *, actor, record, **changes: expert_update(actor=actor, expert=record, **changes),
+    )
+
+
+@transaction.atomic
+def graduates_upsert_many(*, actor, source: str, source_partner: str = "", rows: list[UpsertRow], all_or_nothing: bool = False,
+                          validate_only: bool = False) -> list:
+    """The batched ``graduate_register`` / ``graduate_update``, as :func:`experts_upsert_many`."""
+    return _person_records_upsert_many(
+        GRADUATES, actor=actor, source=source, source_partner=source_partner, rows=rows, all_or_nothing=all_or_nothing,
+        validate_only=validate_only, register=graduate_register,
+        update=lambda *, actor, record, **changes: graduate_update(actor=actor, graduate=record, **changes),
+    )
 
 
 # --- high-level talent -----------------------------------------------------------------------------

@@ -11,7 +11,9 @@ calling partner's records (``source_partner`` = the partner) and updated, else c
 registry services as every other write, so the errors are the forms'. Transactions: the call is one database
 transaction and each row runs in its own savepoint inside it — by default a bad row is rolled back to its
 savepoint, reported and skipped, and the good rows are committed together at the end. With ``?atomic=true``
-any row error rolls every row back (answer 422, the good rows marked ``rolled_back``).
+any row error rolls every row back (answer 422, the good rows marked ``rolled_back``). Kinds with a batched
+service (``Upsert.upsert_many``: experts, graduates) validate every row first and write the good rows together
+in a few statements, with the same per-row results.
 """
 
 from __future__ import annotations
@@ -92,6 +94,9 @@ class Upsert:
     serializer_class: type
     create: Callable  # (caller, data) -> obj
     update: Callable  # (caller, obj, data) -> obj
+    # the batched path, when the kind has one: (caller, [(obj or None, data)], atomic=, validate_only=) -> per row
+    # the saved obj or the exception create/update would have raised; validate_only: write nothing
+    upsert_many: Callable | None = None
 
 
 def parse_rows(request) -> list:
@@ -103,18 +108,29 @@ def parse_rows(request) -> list:
     return rows
 
 
+ROW_ERRORS = (DjangoValidationError, ProblemException, DjangoPermissionDenied, exceptions.PermissionDenied, IntegrityError)
+
+
+def row_errors(exc: Exception) -> list[dict]:
+    """The ``errors`` of a row's result for what its create / update raised."""
+    if isinstance(exc, DjangoValidationError):
+        return django_errors(exc)
+    if isinstance(exc, ProblemException):
+        return [{"field": None, "code": exc.problem_code, "message": str(exc.detail)}]
+    if isinstance(exc, IntegrityError):
+        return [{"field": "external_id", "code": "conflict", "message": text("conflict")}]
+    return [{"field": None, "code": "permission_denied", "message": str(exc) or text("permission_denied")}]
+
+
 def bulk_upsert(*, caller: Caller, rows: list, spec: Upsert, atomic: bool) -> tuple[int, dict]:
     """Returns (HTTP status, body) with one result per row, in order."""
     results: list[dict] = []
+    pending: list[tuple[dict, object, dict]] = []  # (result, existing record or None, data) of the rows that passed the serializer
     seen: set[str] = set()
     ids = [str(r.get("external_id", "")).strip() for r in rows if isinstance(r, dict)]
     existing = {o.external_id: o for o in spec.model.objects.filter(source_partner=caller.partner, external_id__in=[i for i in ids if i])}
 
-    def run_rows():
-        for index, row in enumerate(rows):
-            results.append(_one(index, row))
-
-    def _one(index: int, row) -> dict:
+    def prepare(index: int, row) -> dict:
         external_id = str(row.get("external_id", "")).strip() if isinstance(row, dict) else ""
         result = {"index": index, "external_id": external_id, "status": "error", "id": None, "errors": []}
         if not isinstance(row, dict):
@@ -128,36 +144,51 @@ def bulk_upsert(*, caller: Caller, rows: list, spec: Upsert, atomic: bool) -> tu
             return result
         seen.add(external_id)
         obj = existing.get(external_id)
-        serializer = spec.serializer_class(data=row, partial=obj is not None)
-        if not serializer.is_valid():
-            result["errors"] = drf_errors(serializer.errors)
-            return result
-        data = dict(serializer.validated_data)
-        data.pop("external_id", None)
         try:
-            with transaction.atomic():
-                if obj is not None:
-                    obj = spec.update(caller, obj, data)
-                    result["status"] = "updated"
-                else:
-                    obj = spec.create(caller, {**data, "external_id": external_id})
-                    existing[external_id] = obj
-                    result["status"] = "created"
-            result["id"] = obj.pk
-        except DjangoValidationError as exc:
-            result["errors"] = django_errors(exc)
-        except ProblemException as exc:
-            result["errors"] = [{"field": None, "code": exc.problem_code, "message": str(exc.detail)}]
-        except (DjangoPermissionDenied, exceptions.PermissionDenied) as exc:
-            result["errors"] = [{"field": None, "code": "permission_denied", "message": str(exc) or text("permission_denied")}]
-        except IntegrityError:
-            result["errors"] = [{"field": "external_id", "code": "conflict", "message": text("conflict")}]
+            data = dict(validator(partial=obj is not None).run_validation(row))
+        except exceptions.ValidationError as exc:  # what serializer.is_valid() would report as its errors
+            result["errors"] = drf_errors(exc.detail)
+            return result
+        data.pop("external_id", None)
+        pending.append((result, obj, data if obj is not None else {**data, "external_id": external_id}))
         return result
 
-    # One transaction for the call (no commit per row); each row in its own savepoint inside it.
-    # Reference codes are read once per call (registry.services.code_cache), not once per row.
+    validators: dict[bool, object] = {}
+
+    def validator(*, partial: bool):
+        """One serializer per call and mode, each row validated with it: a serializer deep-copies its declared
+        fields when first used, which per row would cost more than the rest of a batched row."""
+        if partial not in validators:
+            validators[partial] = spec.serializer_class(partial=partial)
+        return validators[partial]
+
+    def one(obj, data):
+        try:
+            with transaction.atomic():
+                return spec.update(caller, obj, data) if obj is not None else spec.create(caller, data)
+        except ROW_ERRORS as exc:
+            return exc
+
+    def settle(result: dict, created: bool, outcome) -> None:
+        if isinstance(outcome, Exception):
+            result["errors"] = row_errors(outcome)
+        else:
+            result.update(status="created" if created else "updated", id=outcome.pk)
+
+    for index, row in enumerate(rows):
+        results.append(prepare(index, row))
+
+    # One transaction for the call (no commit per row). Batched kinds validate every row and write the good ones
+    # together; the others run each row in its own savepoint. Reference codes are read once per call
+    # (registry.services.code_cache), not once per row.
     with transaction.atomic(), code_cache():
-        run_rows()
+        if spec.upsert_many is not None:
+            refused = len(pending) < len(results)  # rows already answered with an error
+            outcomes = spec.upsert_many(caller, [(obj, data) for _result, obj, data in pending], atomic=atomic, validate_only=atomic and refused)
+        else:
+            outcomes = [one(obj, data) for _result, obj, data in pending]
+        for (result, obj, _data), outcome in zip(pending, outcomes):
+            settle(result, obj is None, outcome)
         failed = any(r["status"] == "error" for r in results)
         if atomic and failed:
             transaction.set_rollback(True)
