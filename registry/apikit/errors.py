@@ -15,7 +15,6 @@ from django.db import DatabaseError, DataError, IntegrityError
 from django.http import Http404
 from django.utils import translation
 from rest_framework import exceptions, status
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
@@ -251,8 +250,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
 
-    if request is None or request.method not in SAFE_METHODS:  # reads run outside a transaction (ApiView.dispatch)
-        set_rollback()
+    set_rollback()
     if isinstance(exc, DjangoValidationError):
         status_code, code, errors = validation_problem(exc)
         return problem_response(status_code=status_code, code=code, detail=errors[0]["message"] if len(errors) == 1 else text(code), request=request, errors=errors)
