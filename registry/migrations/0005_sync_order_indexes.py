@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='expert',
-            index=models.Index(fields=['status', 'updated_at', 'id'], name='expert_status_sync'),
+            index=models.Index(fields=['status', 'updated_at', 'id'], include=['home_division', 'title_rank', 'region', 'sharing_modes'], name='expert_status_sync'),
         ),
         migrations.AddIndex(
             model_name='graduate',
