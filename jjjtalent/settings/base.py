@@ -258,6 +258,9 @@ CORS_ALLOW_HEADERS = ("accept", "accept-language", "authorization", "content-typ
 CORS_EXPOSE_HEADERS = ("etag", "location", "retry-after", "x-request-id", "idempotent-replayed")
 
 # --- matching weights (documented in docs/matching.md) ---
+# Build the matching indexes when a gunicorn worker or Celery pool process starts (jjjtalent/gunicorn.conf.py,
+# jjjtalent/celery.py), not at its first recommendation. On in production.
+MATCHING_WARM_ON_START = env("MATCHING_WARM_ON_START", "0") == "1"
 MATCHING_WEIGHTS = {
     "text": 0.35,
     "industry": 0.15,

@@ -29,3 +29,6 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Each gunicorn worker and Celery pool process builds its matching indexes when it starts.
+MATCHING_WARM_ON_START = env("MATCHING_WARM_ON_START", "1") == "1"
