@@ -165,8 +165,11 @@ TALENT_CARD_SIGNING_KEY = env("TALENT_CARD_SIGNING_KEY", "")
 
 # --- cache: Redis when REDIS_URL is set, local memory otherwise ---
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# CACHE_URL: another Redis database for the cache (recommended in production, so that clearing the cache can
+# never flush the Celery queue); the same as REDIS_URL by default.
+CACHE_URL = env("CACHE_URL", REDIS_URL)
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jjjtalent"}}
 
