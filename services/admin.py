@@ -55,6 +55,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
     search_fields = ("code", "versions__name")
     inlines = [VersionInline]
     actions = ["new_version"]
+    change_list_template = "admin/services/serviceitem/change_list.html"
 
     def has_add_permission(self, request):
         return False  # new items come from the jointly agreed catalogue (services/catalogue_data.py, seed_services)
@@ -71,6 +72,33 @@ class ServiceItemAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("code",) if obj else ()
+
+    # --- 办件统计: the report of services.selectors.service_report, as a page and as an Excel file ---
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("report/", self.admin_site.admin_view(self.report_view), name="services_serviceitem_report"), *super().get_urls()]
+
+    def report_view(self, request):
+        from django.http import HttpResponse
+        from django.template.response import TemplateResponse
+
+        from .report import COLUMNS, ReportFilter, report_rows, report_xlsx
+
+        if not request.user.has_perm("services.view_serviceitem"):  # aggregates only: no applicant's data
+            raise PermissionDenied
+        form = ReportFilter(request.GET or None)
+        report = None
+        if form.is_valid() or not request.GET:
+            data = form.cleaned_data if form.is_bound else {}
+            report = selectors.service_report(start=data.get("start"), end=data.get("end"))
+            if request.GET.get("format") == "xlsx":
+                response = HttpResponse(report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                response["Content-Disposition"] = 'attachment; filename="service-report.xlsx"'
+                return response
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": _("同事同标办件统计"), "form": form,
+                   "columns": [label for _key, label in COLUMNS], "sections": report_rows(report) if report else [], "total": report["total"] if report else None}
+        return TemplateResponse(request, "admin/services/report.html", context)
 
 
 class StandardVersionForm(forms.ModelForm):

@@ -83,3 +83,33 @@ def test_report(submit, staff_he, staff_bj, applicant):
     out = io.StringIO()
     call_command("services_report", stdout=out)
     assert "T-ZC-001" in out.getvalue() and "66.7%" in out.getvalue()
+
+
+def test_report_admin_page_and_excel(client, submit, staff_he, staff_bj, applicant, make_user):
+    """Staff read the report in the admin (dates validated, next to the field) and download it as Excel."""
+    from openpyxl import load_workbook
+
+    _done(submit, staff_he, staff_bj, applicant, accept=D(2026, 3, 2), complete=D(2026, 3, 6), score=5)
+    client.force_login(make_user(region="11", staff=True, perms=("services.view_serviceitem",)))
+    url = "/admin/services/serviceitem/report/"
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "T-ZC-001 职称资格互认" in text and "北京" in text and "办理用时中位数（工作日）" in text
+    assert url in client.get("/admin/services/serviceitem/").content.decode()  # linked from the item list
+
+    bad = client.get(url, {"start": "2026-04-01", "end": "2026-03-01"})
+    assert bad.status_code == 200 and "截止日期不能早于起始日期" in bad.content.decode() and "T-ZC-001" not in bad.content.decode()
+    assert "输入一个有效的日期" in client.get(url, {"start": "2026-13-45"}).content.decode() or \
+        "Enter a valid date" in client.get(url, {"start": "2026-13-45"}).content.decode()
+    empty = client.get(url, {"end": "2000-01-01"}).content.decode()
+    assert "所选期间没有办件" in empty
+
+    xlsx = client.get(url, {"format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    rows = list(book["按事项"].iter_rows(values_only=True))
+    assert rows[0][1] == "申请数" and rows[1][0] == "T-ZC-001 职称资格互认" and rows[1][1] == 1
+
+    client.force_login(make_user(username="plain-staff", staff=True, region="11"))  # staff without the catalogue permission
+    assert client.get(url).status_code == 403

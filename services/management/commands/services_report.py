@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from services import selectors
 
-REGION = {"11": "北京", "12": "天津", "13": "河北"}
+from services.report import REGION_NAMES_ZH as REGION
 
 
 def _fmt(value, pct=False):
