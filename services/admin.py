@@ -202,6 +202,10 @@ class MaterialInline(admin.TabularInline):
         return False
 
 
+class MailingRevealForm(forms.Form):
+    purpose = forms.CharField(label=_("查看用途"), max_length=150, help_text=_("例如：邮寄办理结果。查看记录保存备查。"))
+
+
 @admin.register(models.Application)
 class ApplicationAdmin(admin.ModelAdmin):
     """Read-only record with its history; staff of the 受理地 accept, staff of the 办理地 start processing.
@@ -216,7 +220,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     actions = ["accept", "start_processing"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name not in self.exclude] + ["deadline"]
+        return [f.name for f in self.model._meta.fields if f.name not in self.exclude] + ["deadline", "mailing"]
 
     def has_add_permission(self, request):
         return False
@@ -226,6 +230,44 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.applications_for_staff(request.user) if not request.user.is_superuser else super().get_queryset(request)
+
+    @admin.display(description=_("邮寄信息"))
+    def mailing(self, obj):
+        if obj.delivery != models.Application.Delivery.MAIL:
+            return "—"
+        from django.urls import reverse
+
+        from registry import identifiers
+
+        return format_html('{} <a href="{}">{}</a>', identifiers.mask_mobile(obj.mail_phone or ""),
+                           reverse("admin:services_application_mailing", args=[obj.pk]), _("查看完整邮寄信息（将被记录）"))
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("<int:pk>/mailing/", self.admin_site.admin_view(self.mailing_view), name="services_application_mailing"), *super().get_urls()]
+
+    def mailing_view(self, request, pk: int):
+        """办理地 staff see the clear mailing phone and address after stating why; each reveal is logged."""
+        from django.http import Http404
+        from django.template.response import TemplateResponse
+
+        application = self.get_queryset(request).filter(pk=pk).first()
+        if application is None:
+            raise Http404
+        form = MailingRevealForm(request.POST or None)
+        revealed = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                revealed = services.application_mailing_reveal(actor=request.user, application=application, purpose=form.cleaned_data["purpose"])
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": application, "form": form, "revealed": revealed,
+                   "title": _("邮寄信息")}
+        return TemplateResponse(request, "admin/services/application_mailing.html", context)
 
     @admin.display(description=_("期限状态"))
     def deadline(self, obj):

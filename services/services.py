@@ -45,7 +45,7 @@ from .models import (
     TalentCard,
     TalentCardEvent,
 )
-from .selectors import workday_calendar
+from .selectors import can_act, workday_calendar
 
 REGION_NAMES = {code: zh for code, zh, _ in REGIONS}
 SERVICE_REGION_CODES = ("11", "12", "13")
@@ -694,3 +694,24 @@ def recognition_decide(*, actor, recognition: Recognition, recognise: bool, note
     transaction.on_commit(lambda: signals.recognition_decided.send(sender=Recognition, recognition=rec, actor=actor))
     return rec
 
+
+
+def application_mailing_reveal(*, actor, application: Application, purpose: str) -> dict[str, str]:
+    """The clear mailing phone and address of an application to be delivered by post, for the staff of its 办理地
+    (who mail the result), with a stated purpose; every reveal is logged (``PersonalDataAccess``: who, whose,
+    which fields, when, why), like the registry's personal data."""
+    from registry.context import current
+    from registry.models import PersonalDataAccess, Person
+
+    permissions.require(can_act(actor, application, "handle"), "仅办理地工作人员可查看邮寄信息")
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ValidationError({"purpose": ["请填写查看用途（例如：邮寄办理结果）"]})
+    if application.delivery != "mail":
+        raise ValidationError({"purpose": ["该申请不是邮寄送达，没有邮寄信息"]})
+    ctx = current()
+    PersonalDataAccess.objects.create(
+        user=actor, person=Person.objects.filter(user_id=application.applicant_id).first(), fields="mail_phone,mail_address",
+        purpose=f"{application.number}：{purpose}"[:200], request_id=ctx.request_id if ctx else "",
+    )
+    return {"mail_phone": application.mail_phone, "mail_address": application.mail_address}

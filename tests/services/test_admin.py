@@ -106,3 +106,34 @@ def test_draft_version_edited_in_the_admin_is_validated(client, make_user, item)
     assert client.get(url).status_code == 200  # still viewable
     draft.refresh_from_db()
     assert draft.time_limit_days == 5
+
+
+def test_mailing_information_masked_and_revealed_only_to_the_handling_region_with_a_logged_purpose(client, make_user, submit):
+    from django.contrib.auth.models import Permission
+
+    from registry.models import PersonalDataAccess
+
+    app = submit(delivery="mail", mail_recipient="王芳", mail_phone="13912345678", mail_address="北京市海淀区中关村大街1号")
+    page = reverse("admin:services_application_change", args=[app.pk])
+    reveal = reverse("admin:services_application_mailing", args=[app.pk])
+    perms = Permission.objects.filter(content_type__app_label="services", codename__startswith="view_")
+
+    handler = make_user(region="11", staff=True)  # 办理地 Beijing
+    handler.user_permissions.add(*perms)
+    client.force_login(handler)
+    text = client.get(page).content.decode()
+    assert "139****5678" in text and "13912345678" not in text and "中关村" not in text and reveal in text
+
+    missing = client.post(reveal, {"purpose": "  "})
+    assert "13912345678" not in missing.content.decode() and not PersonalDataAccess.objects.exists()
+    shown = client.post(reveal, {"purpose": "邮寄办理结果"}).content.decode()
+    assert "13912345678" in shown and "中关村大街1号" in shown
+    (log,) = PersonalDataAccess.objects.all()
+    assert log.user == handler and log.fields == "mail_phone,mail_address" and log.purpose == f"{app.number}：邮寄办理结果"
+
+    receiver = make_user(region="13", staff=True)  # 受理地 Hebei: sees the application, not the address
+    receiver.user_permissions.add(*perms)
+    client.force_login(receiver)
+    refused = client.post(reveal, {"purpose": "邮寄办理结果"})
+    assert "中关村" not in refused.content.decode() and "仅办理地工作人员可查看邮寄信息" in refused.content.decode()
+    assert PersonalDataAccess.objects.count() == 1
