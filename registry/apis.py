@@ -27,6 +27,7 @@ from .apikit.bulk import IDEMPOTENCY_HEADER, MAX_ROWS, Upsert, bulk_upsert, idem
 from .apikit.errors import Forbidden, text
 from .apikit.pagination import CodeCursorPagination
 from .apikit.personal import person_fields
+from .apikit.schema import IDEMPOTENCY_PARAM, IF_MATCH_PARAM
 from .apikit.views import ApiView, ListView
 from .choices import Source
 from .filters import division_region, expert_fast_filters
@@ -44,14 +45,6 @@ from .filters import (
 from .models import Demand, Discipline, Division, Expert, Graduate, HighLevelTalent, Industry, Occupation, Organisation
 from . import serializers as s
 
-IDEMPOTENCY_PARAM = OpenApiParameter(
-    IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-    description="幂等键：相同键与相同请求体重放首次应答；相同键、不同请求体返回422 / Same key + same body replays the first answer; same key + another body is a 422",
-)
-IF_MATCH_PARAM = OpenApiParameter(
-    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-    description="读取时得到的 ETag；记录已被修改则返回412 / The ETag you read; 412 if the record changed since",
-)
 IF_NONE_MATCH_PARAM = OpenApiParameter(
     "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False, description="已有版本的 ETag；未修改则返回304 / 304 if unchanged",
 )

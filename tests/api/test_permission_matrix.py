@@ -35,7 +35,8 @@ ROLES = (
     + [f"staff-{r}" for r in REGIONS]
     + ["member", "superuser", "anonymous"]
 )
-MEMBER_SCOPES = {"organisations:read", "experts:read", "demands:read", "demands:write", "experts:write", "matching:read", "services:read", "services:write", "notifications:read"}
+MEMBER_SCOPES = {"organisations:read", "organisations:write", "experts:read", "demands:read", "demands:write", "experts:write", "matching:read", "matching:write",
+                 "services:read", "services:write", "notifications:read"}
 
 
 def applicable(resource: str, action: str) -> bool:
@@ -70,6 +71,8 @@ def expected(role: str, resource: str, action: str) -> int:
     if action == "bulk":
         return 200 if role.startswith("partner-") else 403
     if role == "member":
+        if resource == "organisations" and action == "create":
+            return 201  # anyone signed in registers an organisation (and becomes its administrator), as on the web
         return 403  # not the record's owner, not staff: the services refuse
     if role != "superuser" and region_of(role) != RESOURCES[resource][1]:
         return 403
