@@ -421,13 +421,35 @@ class OrganisationListApi(RecordListApi):
         return services.organisation_register(actor=actor, **_source(caller), **data)
 
 
+class OrganisationUpdateIn(s.OrganisationIn):
+    credit_code = external_id = None  # the credit code identifies the organisation; its status changes through /status/
+
+
+def _organisation_update_doc(verb: str) -> dict:
+    return extend_schema(
+        summary=f"{verb} 用人单位 / {'Replace' if verb.startswith('整体') else 'Update'} an organisation",
+        description="经 organisation_update 服务校验（与登记相同：区划与行业代码、联系手机）；本单位成员、本地区工作人员或合作系统可以修改，工作人员与合作系统不能把单位移出本地区（403）。"
+                    "统一社会信用代码与状态不可经此修改（状态见 /status/）。带 If-Match 防止覆盖他人修改（不符返回412）；支持 Idempotency-Key。 / Through the "
+                    "organisation_update service (the registration's checks); its members and its region's staff and partners may change it, staff and partners "
+                    "not out of their region (403). Not the credit code nor the status. If-Match (412), Idempotency-Key.",
+        request=OrganisationUpdateIn, responses={200: s.OrganisationOut}, parameters=[IF_MATCH_PARAM, IDEMPOTENCY_PARAM],
+        examples=[OpenApiExample("请求 / Request", value={"address": "保定市竞秀区朝阳北大街1号", "contact_name": "李经理"}, request_only=True),
+                  OpenApiExample("应答 / Response", value=ORG_OUT, response_only=True)],
+    )
+
+
 @_detail_doc("用人单位", "organisations", s.OrganisationOut, None, None, ORG_OUT)
+@extend_schema_view(put=_organisation_update_doc("整体修改"), patch=_organisation_update_doc("部分修改"))
 class OrganisationDetailApi(RecordDetailApi):
-    http_method_names = ["get", "head", "options"]  # organisations change through their status endpoint and the web
     read_scope, write_scope = "organisations:read", "organisations:write"
     serializer_class = s.OrganisationOut
+    update_serializer = OrganisationUpdateIn
     person_records = False
     base_queryset = staticmethod(selectors.organisations_for_api)
+
+    def update(self, caller, obj, data):
+        _region_guard(caller, data.get("division"))
+        return services.organisation_update(actor=caller.actor, organisation=obj, **data)
 
 
 class OrganisationStatusIn(s.TransitionIn):

@@ -34,13 +34,20 @@ def not_modified(request, tag: str) -> bool:
     return bool(header) and (header.strip() == "*" or tag in _tags(header))
 
 
+def _if_match(request) -> str:
+    header = request.META.get("HTTP_IF_MATCH", "").strip()
+    return "" if header == "*" else header
+
+
 def check_if_match(request, obj) -> None:
-    header = request.META.get("HTTP_IF_MATCH", "")
-    if not header:
-        return
-    if header.strip() == "*":
-        return
-    if etag_of(obj) not in _tags(header):
+    if _if_match(request):
+        check_if_match_tag(request, etag_of(obj))
+
+
+def check_if_match_tag(request, tag: str) -> None:
+    """412 unless ``If-Match`` is absent, ``*`` or lists ``tag`` (for resources that are not one row)."""
+    header = _if_match(request)
+    if header and tag not in _tags(header):
         raise PreconditionFailed("etag_mismatch")
 
 

@@ -41,7 +41,7 @@ MEMBER_SCOPES = {"organisations:read", "organisations:write", "experts:read", "d
 
 def applicable(resource: str, action: str) -> bool:
     if resource == "organisations":
-        return action not in ("update", "bulk")
+        return action != "bulk"
     return True
 
 
@@ -112,7 +112,7 @@ def _record(resource: str, factory):
 
 
 _counter = itertools.count(5000)
-UPDATE = {"experts": {"days_per_month": 7}, "talents": {"notes": "更新"}, "graduates": {"job_intentions": "研发"}, "demands": {"headcount": 3}}
+UPDATE = {"organisations": {"address": "保定市竞秀区"}, "experts": {"days_per_month": 7}, "talents": {"notes": "更新"}, "graduates": {"job_intentions": "研发"}, "demands": {"headcount": 3}}
 TRANSITION = {"experts": "verified", "talents": "verified", "graduates": "verified", "demands": "published", "organisations": "verified"}
 
 
