@@ -116,6 +116,9 @@ class NotificationPreferencesApi(ApiView):
     pagination_class = None
     filter_backends: list = []
 
+    def get_object(self):
+        return None  # one resource per caller, no row to find (OPTIONS asks for it)
+
     def get(self, request):
         rows = _preferences(self.caller.actor)
         tag = _preferences_etag(rows)

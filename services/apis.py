@@ -272,7 +272,7 @@ def _step(name: str, service, in_serializer, who_zh: str, who_en: str, example: 
         examples=[OpenApiExample("请求 / Request", value=example, request_only=True, **({"media_type": "multipart/form-data"} if request else {})),
                   OpenApiExample("应答 / Response", value={**APPLICATION_DETAIL_EXAMPLE, "status": after_status or "accepted"}, response_only=True)],
     )
-    attrs = {"serializer_class": in_serializer, "in_serializer": in_serializer, "service": staticmethod(service), "__doc__": f"{label} ({name})."}
+    attrs = {"serializer_class": in_serializer or s.ApplicationNoteIn, "in_serializer": in_serializer, "service": staticmethod(service), "__doc__": f"{label} ({name})."}
     return extend_schema_view(post=doc)(type(f"Application{name.title().replace('_', '')}Api", (base,), attrs))
 
 
