@@ -10,7 +10,6 @@ either party or the demand region's staff and partners complete or terminate; th
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
@@ -18,9 +17,8 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from registry import permissions
-from registry.apikit import etags
 from registry.apikit.bulk import idempotent
-from registry.apikit.errors import Forbidden, text
+from registry.apikit.errors import Forbidden, unknown_record
 from registry.apikit.schema import IDEMPOTENCY_PARAM, IF_MATCH_PARAM
 from registry.apikit.views import ActionView, ApiView, ListView
 from registry.models import Demand, Expert, Organisation
@@ -121,8 +119,8 @@ class InvitationCreateApi(ApiView):
         v = dict(data.validated_data)
         demand_id, expert_id = v.pop("demand"), v.pop("expert")
         missing = [f for f, model, pk in (("demand", Demand, demand_id), ("expert", Expert, expert_id)) if not model.objects.filter(pk=pk).exists()]
-        if missing:  # ids in a body that name nothing are the body's error (422), not a missing resource (404)
-            raise DjangoValidationError({f: [DjangoValidationError(text("unknown_record"), code="unknown_record")] for f in missing})
+        if missing:
+            raise unknown_record(*missing)
         demand = _demand_for(caller, demand_id)
         expert = Expert.objects.get(pk=expert_id)
 
@@ -181,22 +179,33 @@ _STEP = ("带 If-Match 时与当前 ETag 不符返回412；当前状态不允许
          "does not allow the step; Idempotency-Key supported.")
 
 
-@extend_schema_view(get=extend_schema(tags=["matching"], summary="一条邀请 / One invitation", description=_READ_ONE,
-                                      responses={200: s.InvitationOut}, examples=[OpenApiExample("示例 / Example", value=INV_EXAMPLE, response_only=True)]))
-class InvitationDetailApi(ApiView):
+class _OneRow(ApiView):
+    """GET one invitation or engagement (the parties, and the demand region's staff and partners) with its ETag."""
+
     read_scope = "matching:read"
-    serializer_class = s.InvitationOut
+    model = None
 
     def get(self, request, pk: int):
-        invitation = _visible(Invitation, self.caller, pk)
-        return self.record_response(invitation, s.InvitationOut(invitation).data)
+        row = _visible(self.model, self.caller, pk)
+        return self.record_response(row, self.serializer_class(row).data)
 
 
-class _InvitationStep(ActionView):
+class _Step(ActionView):
     read_scope = write_scope = "matching:write"
+    model = None
 
     def find(self, pk):
-        return _visible(Invitation, self.caller, pk)
+        return _visible(self.model, self.caller, pk)
+
+
+@extend_schema_view(get=extend_schema(tags=["matching"], summary="一条邀请 / One invitation", description=_READ_ONE,
+                                      responses={200: s.InvitationOut}, examples=[OpenApiExample("示例 / Example", value=INV_EXAMPLE, response_only=True)]))
+class InvitationDetailApi(_OneRow):
+    model, serializer_class = Invitation, s.InvitationOut
+
+
+class _InvitationStep(_Step):
+    model = Invitation
 
 
 @extend_schema_view(post=extend_schema(
@@ -240,20 +249,12 @@ class InvitationWithdrawApi(_InvitationStep):
 
 @extend_schema_view(get=extend_schema(tags=["matching"], summary="一项合作 / One engagement", description=_READ_ONE,
                                       responses={200: s.EngagementOut}, examples=[OpenApiExample("示例 / Example", value=ENG_EXAMPLE, response_only=True)]))
-class EngagementDetailApi(ApiView):
-    read_scope = "matching:read"
-    serializer_class = s.EngagementOut
-
-    def get(self, request, pk: int):
-        engagement = _visible(Engagement, self.caller, pk)
-        return self.record_response(engagement, s.EngagementOut(engagement).data)
+class EngagementDetailApi(_OneRow):
+    model, serializer_class = Engagement, s.EngagementOut
 
 
-class _EngagementStep(ActionView):
-    read_scope = write_scope = "matching:write"
-
-    def find(self, pk):
-        return _visible(Engagement, self.caller, pk)
+class _EngagementStep(_Step):
+    model = Engagement
 
     def render(self, engagement):
         return engagement, s.EngagementOut(engagement).data
@@ -292,34 +293,32 @@ class EngagementTerminateApi(_EngagementStep):
 @extend_schema_view(
     get=extend_schema(tags=["matching"], summary="合作的评价 / An engagement's ratings",
                       description="双方对该合作的评价（每方至多一条）。读取权限同合作。 / The ratings of the engagement, at most one per side.",
+                      responses={200: s.RatingOut(many=True)},
                       examples=[OpenApiExample("示例 / Example", value=RATING_EXAMPLE, response_only=True)]),
     post=extend_schema(tags=["matching"], summary="评价合作 / Rate an engagement",
                        description="合作双方（需求单位成员评价专家，专家本人评价单位）在合作完成后各评价一次，1–5分；单位的评价计入专家的平均分。"
                                    "未完成返回422，重复评价返回409；工作人员与合作系统不是合作方（403）。 / Each party rates a completed engagement once, 1–5 "
-                                   "(422 before completion, 409 when already rated); staff and partners are not parties (403).",
-                       request=s.RatingIn, responses={201: s.RatingOut}, parameters=[IDEMPOTENCY_PARAM],
+                                   "(422 before completion, 409 when already rated); staff and partners are not parties (403). If-Match: the engagement's ETag.",
+                       request=s.RatingIn, responses={201: s.RatingOut}, parameters=[IF_MATCH_PARAM, IDEMPOTENCY_PARAM],
                        examples=[OpenApiExample("请求 / Request", value={"score": 5, "comment": "指导到位"}, request_only=True),
                                  OpenApiExample("应答 / Response", value=RATING_EXAMPLE, response_only=True)]),
 )
-class EngagementRatingsApi(_Fake, ListView):
+class EngagementRatingsApi(_Fake, _Step, ListView):
     read_scope, write_scope = "matching:read", "matching:write"
-    serializer_class = s.RatingOut
+    serializer_class = in_serializer = s.RatingIn
+    success_status = status.HTTP_201_CREATED
     pagination_class = None
     filter_backends: list = []
-    fake_model = Rating
+    fake_model, model = Rating, Engagement
+
+    def get_serializer_class(self):
+        return s.RatingOut if self.request is not None and self.request.method == "GET" else s.RatingIn
 
     def real_queryset(self):
         return _visible(Engagement, self.caller, self.kwargs["pk"]).ratings.order_by("created_at", "id")
 
-    def post(self, request, pk):
-        caller = self.caller
-        engagement = _visible(Engagement, caller, pk)
-        data = s.RatingIn(data=request.data)
-        data.is_valid(raise_exception=True)
+    def act(self, caller, locked, data):
+        return services.rating_submit(actor=caller.actor, engagement=locked, **data)
 
-        def run():
-            with transaction.atomic():
-                rating = services.rating_submit(actor=caller.actor, engagement=engagement, **data.validated_data)
-            return Response(s.RatingOut(rating).data, status=status.HTTP_201_CREATED)
-
-        return idempotent(request, caller, run)
+    def render(self, rating):
+        return rating, s.RatingOut(rating).data

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from . import selectors, services
 from .apikit import etags
 from .apikit.auth import Caller, require_region
-from .apikit.bulk import IDEMPOTENCY_HEADER, MAX_ROWS, Upsert, bulk_upsert, idempotent, parse_rows
+from .apikit.bulk import MAX_ROWS, Upsert, bulk_upsert, idempotent, parse_rows
 from .apikit.errors import Forbidden, text
 from .apikit.pagination import CodeCursorPagination
 from .apikit.personal import person_fields

@@ -358,8 +358,9 @@ def _apply_organisation(org: Organisation, errors: Errors, data: dict) -> None:
     if "org_type" in data:
         org.org_type = data["org_type"]
     if "division" in data:
-        org.division = _code(Division, data["division"], "division", errors, label="所在地")
-        org.region = org.division.region if org.division else ""
+        division = _code(Division, data["division"], "division", errors, label="所在地")
+        org.division = division
+        org.region = division.region if division else ""
     if "industry" in data:
         org.industry = _code(Industry, data["industry"], "industry", errors, label="行业", required=False)
     if "contact_phone" in data:

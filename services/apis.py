@@ -9,20 +9,18 @@ content, size): a refused file is a 400 naming the part (``materials.<key>``, ``
 from __future__ import annotations
 
 import django_filters as df
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from registry.apikit import etags
 from registry.apikit.auth import require_region
 from registry.apikit.bulk import idempotent
-from registry.apikit.errors import Forbidden, text
+from registry.apikit.errors import text, unknown_record
 from registry.apikit.schema import IDEMPOTENCY_PARAM, IF_MATCH_PARAM
-from registry.apikit.views import ActionView, ApiView, ListView
+from registry.apikit.views import ActionView, ApiView, ListView, created
 from registry.models import HighLevelTalent
 
 from . import selectors, standard, workflow
@@ -194,16 +192,15 @@ class ApplicationListApi(ListView):
         if caller.is_partner or getattr(caller.actor, "is_staff", False):
             require_region(caller, data["accept_region"])  # a partner or staff member files at its own region's window
         item = ServiceItem.objects.filter(code=data.pop("item")).first()
-        if item is None:  # a code in the body that names nothing is the body's error, not a missing resource
-            raise DjangoValidationError({"item": [DjangoValidationError(text("unknown_record"), code="unknown_record")]})
+        if item is None:
+            raise unknown_record("item")
         note = data.pop("note")
 
         def run():
             with transaction.atomic():
                 application = services.application_submit(actor=caller.actor, item=item, files=files, form_data={"note": note} if note else {}, **data)
             fresh = _application_row(application.pk)
-            return Response(s.ApplicationDetailOut(fresh).data, status=status.HTTP_201_CREATED,
-                            headers={"ETag": etags.etag_of(fresh), "Location": f"{request.path}{fresh.number}/"})
+            return created(fresh, s.ApplicationDetailOut(fresh).data, location=f"{request.path}{fresh.number}/")
 
         return idempotent(request, caller, run)
 
@@ -335,26 +332,19 @@ ApplicationCompleteApi = _step(
     tags=["services"], summary="好差评 / Rate an application",
     description="申请人本人对已办结的申请评价一次（1–5分）。未办结返回422，重复评价返回409，非申请人返回403。 / The applicant rates a completed application once "
                 "(422 before completion, 409 when already rated, 403 for anyone else).",
-    request=s.ServiceRatingIn, responses={201: s.ServiceRatingOut}, parameters=[IDEMPOTENCY_PARAM],
+    request=s.ServiceRatingIn, responses={201: s.ServiceRatingOut}, parameters=[IF_MATCH_PARAM, IDEMPOTENCY_PARAM],
     examples=[OpenApiExample("请求 / Request", value={"score": 5, "comment": "跨省通办很方便"}, request_only=True),
               OpenApiExample("应答 / Response", value={"score": 5, "comment": "跨省通办很方便", "created_at": "2026-12-15T10:00:00+08:00"}, response_only=True)],
 ))
-class ApplicationRatingApi(ApiView):
-    read_scope = write_scope = "services:write"
-    serializer_class = s.ServiceRatingIn
+class ApplicationRatingApi(ApplicationStepApi):
+    serializer_class = in_serializer = s.ServiceRatingIn
+    success_status = status.HTTP_201_CREATED
 
-    def post(self, request, number: str):
-        caller = self.caller
-        application = _application_for(caller, number)
-        form = s.ServiceRatingIn(data=request.data)
-        form.is_valid(raise_exception=True)
+    def act(self, caller, locked, data):
+        return services.application_rate(actor=caller.actor, application=locked, **data)
 
-        def run():
-            with transaction.atomic():
-                rating = services.application_rate(actor=caller.actor, application=application, **form.validated_data)
-            return Response(s.ServiceRatingOut(rating).data, status=status.HTTP_201_CREATED)
-
-        return idempotent(request, caller, run)
+    def render(self, rating):
+        return rating, s.ServiceRatingOut(rating).data
 
 
 @extend_schema_view(post=extend_schema(
@@ -417,14 +407,13 @@ class TalentCardIssueApi(ApiView):
         data = dict(form.validated_data)
         talent = HighLevelTalent.objects.filter(pk=data.pop("talent")).first()
         if talent is None:
-            raise DjangoValidationError({"talent": [DjangoValidationError(text("unknown_record"), code="unknown_record")]})
+            raise unknown_record("talent")
 
         def run():
             with transaction.atomic():
                 card = services.talent_card_issue(actor=caller.actor, talent=talent, **data)
             fresh = _card_row(card.pk)
-            return Response(s.CardOut(fresh).data, status=status.HTTP_201_CREATED,
-                            headers={"ETag": etags.etag_of(fresh), "Location": f"{request.path}{fresh.number}/"})
+            return created(fresh, s.CardOut(fresh).data, location=f"{request.path}{fresh.number}/")
 
         return idempotent(request, caller, run)
 

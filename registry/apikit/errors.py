@@ -201,6 +201,11 @@ class Forbidden(ProblemException):
 # --- converting errors to the field-error list ---------------------------------------------------------
 
 
+def unknown_record(*fields: str) -> DjangoValidationError:
+    """Ids or codes in a request body that name nothing are the body's error (422 per field), not a missing resource (404)."""
+    return DjangoValidationError({f: [DjangoValidationError(text("unknown_record"), code="unknown_record")] for f in fields})
+
+
 def django_errors(exc: DjangoValidationError) -> list[dict]:
     """[{field, code, message}] of a Django ValidationError raised by a service or a model."""
     out = []

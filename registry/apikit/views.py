@@ -47,6 +47,11 @@ class ApiView(generics.GenericAPIView):
         return Response(data, status=status_code, headers={"ETag": tag, **(headers or {})})
 
 
+def created(row, body, *, location: str) -> Response:
+    """201 with the new row's ETag and Location."""
+    return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": etags.etag_of(row), "Location": location})
+
+
 class ListView(ApiView):
     """A filtered, paginated list: ``get_queryset`` calls a selector; ``render_row`` is the output serializer."""
 

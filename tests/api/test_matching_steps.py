@@ -12,6 +12,8 @@ from matching.models import Engagement, LifecycleEvent, Rating
 from registry.models import ObjectChange
 from tests.matching.conftest import World
 
+from tests.support.api import session
+
 pytestmark = pytest.mark.django_db
 
 
@@ -28,13 +30,6 @@ def _fresh_holder():
 def world(factory, make_user):
     return World(factory, make_user)
 
-
-def session(user, lang: str | None = None) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    if lang:
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
-    return client
 
 
 ACCEPT = {"accept": True, "coi_declaration": "无利益冲突", "confidentiality_undertaking": True}

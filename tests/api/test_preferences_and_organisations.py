@@ -8,17 +8,12 @@ from rest_framework.test import APIClient
 from notifications.models import NotificationPreference
 from registry.models import ObjectChange, Organisation, OrganisationMembership
 
+from tests.support.api import session
+
 pytestmark = pytest.mark.django_db
 
 PREFS = "/api/v1/notifications/preferences/"
 
-
-def session(user, lang: str | None = None) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    if lang:
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
-    return client
 
 
 def enabled(body, kind, channel):
@@ -127,3 +122,16 @@ def test_staff_cannot_move_an_organisation_out_of_region_through_the_service(fac
     services.organisation_update(actor=staff_he, organisation=org, division="130100", description="搬迁至石家庄")
     org.refresh_from_db()
     assert org.division_id == "130100" and org.description == "搬迁至石家庄"
+
+
+def test_registration_with_an_unknown_division_is_a_422_not_a_crash(make_key, partner_client):
+    from tests.support.factory import credit_code
+
+    he = partner_client(make_key(scopes=["organisations:write"], region="13"))
+    r = he.post("/api/v1/organisations/", {"name": "某单位", "credit_code": credit_code(), "org_type": "enterprise", "division": "999999"}, format="json")
+    assert r.status_code == 422 and {e["field"]: e["code"] for e in r.json()["errors"]} == {"division": "unknown_code"}
+
+
+def test_a_path_with_a_newline_is_a_problem_404(he_client):
+    r = he_client.put("/api/v1/organisations/T%0Ax/", {}, format="json")
+    assert r.status_code == 404 and r["Content-Type"] == "application/problem+json"

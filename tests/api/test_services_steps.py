@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from services.models import Application, ApplicationEvent, ApplicationMaterial, ServiceRating, TalentCard
 from tests.services.conftest import PDF, applicant, item, pdf, submit, talent, full_files  # noqa: F401 (fixtures)
+
+from tests.support.api import session
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/service-applications/"
 
-
-def session(user, lang: str | None = None) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    if lang:
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
-    return client
 
 
 def form(**overrides) -> dict:
