@@ -10,5 +10,5 @@ urlpatterns = [
     path("", include("notifications.api_urls")),
     path("", include("matching.api_urls")),
     # keep last: any other path under /api/v1/ is a problem-details 404, not an HTML page
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # any path, one with a newline too
 ]

@@ -24,7 +24,7 @@ KEY_PREFIX = "jjj"
 # Scopes a key may carry. Reference codes need no scope (any authenticated caller reads them).
 SCOPES = {
     "organisations:read": _("读取用人单位"),
-    "organisations:write": _("登记用人单位"),
+    "organisations:write": _("登记、修改用人单位"),
     "experts:read": _("读取专家人才库"),
     "experts:write": _("写入专家人才库"),
     "talent:read": _("读取高层次人才库"),
@@ -38,7 +38,7 @@ SCOPES = {
     "matching:read": _("读取推荐、邀请与合作"),
     "matching:write": _("发出邀请、管理合作"),
     "services:read": _("读取同事同标服务事项与申请"),
-    "services:write": _("提交服务申请"),
+    "services:write": _("提交与办理服务申请，发放与变更人才卡"),
     "notifications:read": _("读取通知"),
 }
 

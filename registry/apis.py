@@ -24,10 +24,11 @@ from rest_framework.response import Response
 from . import selectors, services
 from .apikit import etags
 from .apikit.auth import Caller, require_region
-from .apikit.bulk import IDEMPOTENCY_HEADER, MAX_ROWS, ROW_ERRORS, Upsert, bulk_upsert, idempotent, parse_rows
+from .apikit.bulk import MAX_ROWS, ROW_ERRORS, Upsert, bulk_upsert, idempotent, parse_rows
 from .apikit.errors import Forbidden, text
 from .apikit.pagination import CodeCursorPagination, SqlPageSource
 from .apikit.personal import person_fields
+from .apikit.schema import IDEMPOTENCY_PARAM, IF_MATCH_PARAM
 from .apikit.views import ApiView, ListView
 from .choices import Source
 from .filters import division_region, expert_fast_filters
@@ -45,14 +46,6 @@ from .filters import (
 from .models import Demand, Discipline, Division, Expert, Graduate, HighLevelTalent, Industry, Occupation, Organisation
 from . import serializers as s
 
-IDEMPOTENCY_PARAM = OpenApiParameter(
-    IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-    description="幂等键：相同键与相同请求体重放首次应答；相同键、不同请求体返回422 / Same key + same body replays the first answer; same key + another body is a 422",
-)
-IF_MATCH_PARAM = OpenApiParameter(
-    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-    description="读取时得到的 ETag；记录已被修改则返回412 / The ETag you read; 412 if the record changed since",
-)
 IF_NONE_MATCH_PARAM = OpenApiParameter(
     "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False, description="已有版本的 ETag；未修改则返回304 / 304 if unchanged",
 )
@@ -468,13 +461,35 @@ class OrganisationListApi(RecordListApi):
         return services.organisation_register(actor=actor, **_source(caller), **data)
 
 
+class OrganisationUpdateIn(s.OrganisationIn):
+    credit_code = external_id = None  # the credit code identifies the organisation; its status changes through /status/
+
+
+def _organisation_update_doc(verb: str) -> dict:
+    return extend_schema(
+        summary=f"{verb} 用人单位 / {'Replace' if verb.startswith('整体') else 'Update'} an organisation",
+        description="经 organisation_update 服务校验（与登记相同：区划与行业代码、联系手机）；本单位成员、本地区工作人员或合作系统可以修改，工作人员与合作系统不能把单位移出本地区（403）。"
+                    "统一社会信用代码与状态不可经此修改（状态见 /status/）。带 If-Match 防止覆盖他人修改（不符返回412）；支持 Idempotency-Key。 / Through the "
+                    "organisation_update service (the registration's checks); its members and its region's staff and partners may change it, staff and partners "
+                    "not out of their region (403). Not the credit code nor the status. If-Match (412), Idempotency-Key.",
+        request=OrganisationUpdateIn, responses={200: s.OrganisationOut}, parameters=[IF_MATCH_PARAM, IDEMPOTENCY_PARAM],
+        examples=[OpenApiExample("请求 / Request", value={"address": "保定市竞秀区朝阳北大街1号", "contact_name": "李经理"}, request_only=True),
+                  OpenApiExample("应答 / Response", value=ORG_OUT, response_only=True)],
+    )
+
+
 @_detail_doc("用人单位", "organisations", s.OrganisationOut, None, None, ORG_OUT)
+@extend_schema_view(put=_organisation_update_doc("整体修改"), patch=_organisation_update_doc("部分修改"))
 class OrganisationDetailApi(RecordDetailApi):
-    http_method_names = ["get", "head", "options"]  # organisations change through their status endpoint and the web
     read_scope, write_scope = "organisations:read", "organisations:write"
     serializer_class = s.OrganisationOut
+    update_serializer = OrganisationUpdateIn
     person_records = False
     base_queryset = staticmethod(selectors.organisations_for_api)
+
+    def update(self, caller, obj, data):
+        _region_guard(caller, data.get("division"))
+        return services.organisation_update(actor=caller.actor, organisation=obj, **data)
 
 
 class OrganisationStatusIn(s.TransitionIn):

@@ -364,6 +364,49 @@ def person_erase(*, actor, person: Person, request: DataRequest | None = None) -
 # --- organisations ---------------------------------------------------------------------------------
 
 
+ORGANISATION_FIELDS = ("name", "org_type", "division", "industry", "address", "contact_name", "contact_phone", "contact_email", "description")
+# checked by _apply_organisation (codes, mobile) rather than by the model's full_clean
+_ORGANISATION_CHECKED = ["credit_code", "division", "industry", "contact_phone", "region"]
+
+
+def _apply_organisation(org: Organisation, errors: Errors, data: dict) -> None:
+    """Set the given fields of an organisation with the same checks for registering and updating: codes of the
+    division and industry, the contact mobile; any other key is an error (the credit code and status are not
+    changed here)."""
+    unknown = set(data) - set(ORGANISATION_FIELDS)
+    if unknown:
+        errors.add("__all__", f"未知的字段：{'、'.join(sorted(unknown))}", "unknown_field")
+    if "name" in data:
+        org.name = (data["name"] or "").strip()
+    if "org_type" in data:
+        org.org_type = data["org_type"]
+    if "division" in data:
+        division = _code(Division, data["division"], "division", errors, label="所在地")
+        org.division = division
+        org.region = division.region if division else ""
+    if "industry" in data:
+        org.industry = _code(Industry, data["industry"], "industry", errors, label="行业", required=False)
+    if "contact_phone" in data:
+        phone = ""
+        if data["contact_phone"]:
+            try:
+                phone = identifiers.validate_mobile(data["contact_phone"])
+            except identifiers.IdentifierError as exc:
+                errors.add("contact_phone", exc.message, exc.code)
+        org.contact_phone = phone
+    for field in ("address", "contact_name", "contact_email", "description"):
+        if field in data:
+            setattr(org, field, data[field] or "")
+
+
+def _clean_organisation(org: Organisation, errors: Errors) -> None:
+    try:
+        org.full_clean(exclude=_ORGANISATION_CHECKED + list(errors.errors))
+    except ValidationError as exc:
+        errors.merge(exc)
+    errors.raise_if_any()
+
+
 @transaction.atomic
 def organisation_register(
     *, actor=None, name: str, credit_code: str, org_type: str, division: str, industry: str | None = None,
@@ -378,28 +421,28 @@ def organisation_register(
         errors.add("credit_code", exc.message, exc.code)
     if code and Organisation.objects.filter(credit_code=code).exists():
         errors.add("credit_code", "该统一社会信用代码的单位已登记，请联系本单位管理员加入", "duplicate")
-    div = _code(Division, division, "division", errors, label="所在地")
-    ind = _code(Industry, industry, "industry", errors, label="行业", required=False)
-    phone = ""
-    if contact_phone:
-        try:
-            phone = identifiers.validate_mobile(contact_phone)
-        except identifiers.IdentifierError as exc:
-            errors.add("contact_phone", exc.message, exc.code)
-    org = Organisation(
-        name=(name or "").strip(), credit_code=code, org_type=org_type, division=div, industry=ind, address=address,
-        contact_name=contact_name, contact_phone=phone, contact_email=contact_email, description=description,
-        region=div.region if div else "", status=Status.SUBMITTED, source=source, source_partner=source_partner, external_id=external_id,
-    )
-    try:
-        org.full_clean(exclude=["credit_code", "division", "industry", "contact_phone", "region"] + list(errors.errors))
-    except ValidationError as exc:
-        errors.merge(exc)
-    errors.raise_if_any()
+    org = Organisation(credit_code=code, status=Status.SUBMITTED, source=source, source_partner=source_partner, external_id=external_id)
+    _apply_organisation(org, errors, {"name": name, "org_type": org_type, "division": division, "industry": industry, "address": address,
+                                      "contact_name": contact_name, "contact_phone": contact_phone, "contact_email": contact_email, "description": description})
+    _clean_organisation(org, errors)
     org.save()
     if actor is not None and getattr(actor, "is_authenticated", False) and not actor.is_staff:
         OrganisationMembership.objects.create(organisation=org, user=actor, role=OrganisationMembership.Role.ADMIN)
     return org
+
+
+@transaction.atomic
+def organisation_update(*, actor, organisation: Organisation, **changes) -> Organisation:
+    """Change an organisation's details (not its credit code or status) with the checks of registering. Its
+    members and the staff of its region may; staff (and partners) may not move it out of their region."""
+    permissions.require(permissions.can_edit(actor, organisation))
+    owner = permissions.is_owner(actor, organisation)
+    errors = Errors()
+    _apply_organisation(organisation, errors, changes)
+    _clean_organisation(organisation, errors)
+    permissions.require(owner or permissions.can_staff_change(actor, organisation), "只能将单位所在地修改为本地区内的区划")
+    organisation.save()
+    return organisation
 
 
 @transaction.atomic

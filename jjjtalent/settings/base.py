@@ -253,6 +253,8 @@ SPECTACULAR_SETTINGS = {
         "SharingModesEnum": "registry.apikit.schema.SHARING_MODE_CODES",
         "TitleLevelEnum": "registry.apikit.schema.TITLE_LEVEL_CODES",
         "OrganisationStatusTargetEnum": "registry.apikit.schema.ORGANISATION_TARGETS",
+        "TalentCardStatusEnum": "services.serializers.CARD_STATUSES",
+        "ServiceApplicationStatusEnum": "services.serializers.APPLICATION_STATUSES",
     },
 }
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])

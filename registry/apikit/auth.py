@@ -26,7 +26,8 @@ READ_SCOPES = frozenset(s for s in SCOPES if s.endswith(":read") and s != "perso
 ALL_SCOPES = frozenset(SCOPES)
 # A web user who is not staff (an expert, an organisation's member): reads, and writes its own records
 # (the services refuse anything else).
-MEMBER_SCOPES = frozenset({"organisations:read", "experts:read", "demands:read", "demands:write", "experts:write", "matching:read", "services:read", "services:write", "notifications:read"})
+MEMBER_SCOPES = frozenset({"organisations:read", "organisations:write", "experts:read", "demands:read", "demands:write", "experts:write", "matching:read",
+                           "matching:write", "services:read", "services:write", "notifications:read"})
 LAST_USED_EVERY = dt.timedelta(minutes=5)
 
 

@@ -43,8 +43,22 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 def _body_hash(request) -> str:
-    body = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str)
+    files = getattr(request, "FILES", None) or {}
+    if files:  # multipart: the form fields, and each uploaded file by name, size and content
+        fields = {k: request.POST.getlist(k) for k in sorted(request.POST)}
+        uploads = {k: [_file_digest(f) for f in files.getlist(k)] for k in sorted(files)}
+        body = json.dumps({"fields": fields, "files": uploads}, sort_keys=True, ensure_ascii=False, default=str)
+    else:
+        body = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(f"{request.method} {request.get_full_path()}\n{body}".encode()).hexdigest()
+
+
+def _file_digest(upload) -> list:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return [upload.name, upload.size, digest.hexdigest()]
 
 
 def idempotent(request, caller: Caller, handler: Callable[[], Response]) -> Response:

@@ -86,6 +86,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "organisation_unverified": ("需求单位尚未通过审核", "The organisation has not been verified"),
     "expired": ("需求期限已过", "The demand period has ended"),
     "merge_conflict": ("无法合并", "Cannot merge"),
+    # matching (matching.services): invitations, engagements, ratings
+    "demand_not_published": ("需求未发布或已关闭，不能进行对接", "The demand is not published or is closed"),
+    "demand_expired": ("需求已过期，不能进行对接", "The demand has expired"),
+    "demand_filled": ("该需求的名额已满", "The demand's places are all filled"),
+    "expert_not_active": ("专家尚未通过审核或已暂停服务", "The expert is not verified or not available"),
+    "conflict_of_interest": ("专家就职于需求单位，存在利益冲突", "The expert works for the demanding organisation (conflict of interest)"),
+    "mode_not_common": ("该合作方式不是双方都接受的方式", "This mode is not acceptable to both sides"),
+    "no_common_mode": ("需求方与专家没有共同接受的合作方式", "The demand and the expert have no sharing mode in common"),
+    "duplicate_invitation": ("已向该专家发出邀请，正在等待答复", "An invitation to this expert is already pending"),
+    "reason_required": ("请说明原因", "A reason is required"),
+    "coi_required": ("请填写利益冲突声明", "The conflict-of-interest declaration is required"),
+    "confidentiality_required": ("请作出保密承诺", "The confidentiality undertaking is required"),
+    "at_capacity": ("在办的合作已达上限", "The expert's engagements are at their limit"),
+    "not_completed": ("完成后才能评价", "Only a completed engagement or application can be rated"),
+    "already_rated": ("已经评价过，每方只能评价一次", "Already rated; each side rates once"),
+    # services (services.services): applications, materials, talent cards
+    "item_unavailable": ("该事项当前不可申请（未发布或已停办）", "The item cannot be applied for now (unpublished or discontinued)"),
+    "unknown_region": ("地区应为北京(11)、天津(12)或河北(13)", "The region must be 11 (Beijing), 12 (Tianjin) or 13 (Hebei)"),
+    "mail_unavailable": ("该事项不提供邮寄送达", "This item offers no delivery by mail"),
+    "missing_materials": ("缺少必需的申请材料", "Mandatory materials are missing"),
+    "unknown_material": ("不是该事项标准所列的材料", "Not a material listed in the item's standard"),
+    "not_requested": ("不在补正告知所列材料之中", "Not among the materials the correction notice listed"),
+    "empty_file": ("文件为空", "The file is empty"),
+    "file_too_large": ("文件超过大小上限", "The file is larger than allowed"),
+    "file_type": ("文件类型不被接受", "This file type is not accepted"),
+    "file_content": ("文件内容与扩展名不符", "The file's content does not match its extension"),
+    "correction_once": ("补正告知应一次性告知，不能再次要求补正", "A correction notice is given once only"),
+    "outside_region": ("该人才不在京津冀三地", "The talent is not of Beijing, Tianjin or Hebei"),
+    "talent_unverified": ("该人才尚未经共同认定（核验）", "The talent has not been verified"),
+    "card_exists": ("该人才已有有效的人才卡", "The talent already holds a live card"),
+    "busy": ("系统繁忙，请稍后重试", "Busy; please retry"),
+    # notifications (notifications.services)
+    "unknown_kind": ("未知的通知类型", "Unknown notification kind"),
+    "unknown_channel": ("未知的通知渠道", "Unknown notification channel"),
     "invalid": ("输入值无效", "Invalid value"),
     "invalid_choice": ("选项无效", "Invalid choice"),
     "max_length": ("内容过长", "Too long"),
@@ -96,7 +130,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 # Codes that mean "this clashes with data already held" rather than "this input is wrong".
-CONFLICT_CODES = frozenset({"duplicate", "duplicate_person", "identity_conflict", "mobile_conflict", "illegal_transition", "unique", "merge_conflict"})
+CONFLICT_CODES = frozenset({"duplicate", "duplicate_person", "identity_conflict", "mobile_conflict", "illegal_transition", "unique", "merge_conflict", "already_rated", "card_exists"})
+
+# Codes of an uploaded file the services refuse (services.materials: type, content, size): the request's own
+# fault, like a malformed body, so a 400 naming the file's field (``materials.<key>``, ``result_file``).
+UPLOAD_CODES = frozenset({"empty_file", "file_too_large", "file_type", "file_content", "unknown_material", "not_requested"})
 
 
 STATUS_TITLES = {
@@ -163,6 +201,11 @@ class Forbidden(ProblemException):
 # --- converting errors to the field-error list ---------------------------------------------------------
 
 
+def unknown_record(*fields: str) -> DjangoValidationError:
+    """Ids or codes in a request body that name nothing are the body's error (422 per field), not a missing resource (404)."""
+    return DjangoValidationError({f: [DjangoValidationError(text("unknown_record"), code="unknown_record")] for f in fields})
+
+
 def django_errors(exc: DjangoValidationError) -> list[dict]:
     """[{field, code, message}] of a Django ValidationError raised by a service or a model."""
     out = []
@@ -223,6 +266,8 @@ def problem_response(*, status_code: int, code: str, detail: str = "", request=N
 def validation_problem(exc: DjangoValidationError) -> tuple[int, str, list[dict]]:
     errors = django_errors(exc)
     codes = {e["code"] for e in errors}
+    if codes & UPLOAD_CODES:
+        return status.HTTP_400_BAD_REQUEST, "validation_error", errors
     if codes and codes <= CONFLICT_CODES | {"required"} and codes & CONFLICT_CODES:
         return status.HTTP_409_CONFLICT, "conflict", errors
     return status.HTTP_422_UNPROCESSABLE_ENTITY, "unprocessable", errors

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from .errors import PROBLEM_CONTENT_TYPE
+
+# Headers every write documents (the idempotency key) and every change of an existing row (If-Match).
+IDEMPOTENCY_PARAM = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="幂等键：相同键与相同请求体重放首次应答；相同键、不同请求体返回422 / Same key + same body replays the first answer; same key + another body is a 422",
+)
+IF_MATCH_PARAM = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="读取时得到的 ETag；记录已被修改则返回412 / The ETag you read; 412 if the record changed since",
+)
 
 
 class FieldErrorSerializer(serializers.Serializer):
@@ -81,7 +93,10 @@ class ApiAutoSchema(AutoSchema):
                 node.pop("title", None)
         ref = self.resolve_serializer(ProblemSerializer, "response").ref
         responses = operation.setdefault("responses", {})
-        for code in self._error_codes():
+        codes = self._error_codes()
+        if any(p.get("name") == "If-Match" for p in operation.get("parameters", [])):
+            codes = sorted(set(codes) | {"412"})
+        for code in codes:
             entry = responses.setdefault(code, {"description": ERROR_TEXT[code], "content": {}})
             entry.setdefault("content", {}).setdefault(PROBLEM_CONTENT_TYPE, {"schema": ref})
         if method == "GET" and "{" in path and "200" in responses:

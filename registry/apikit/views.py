@@ -77,6 +77,11 @@ class ApiView(generics.GenericAPIView):
         return Response(data, status=status_code, headers={"ETag": tag, **(headers or {})})
 
 
+def created(row, body, *, location: str) -> Response:
+    """201 with the new row's ETag and Location."""
+    return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": etags.etag_of(row), "Location": location})
+
+
 class ListView(ApiView):
     """A filtered, paginated list: ``get_queryset`` calls a selector; ``render_row`` is the output serializer."""
 
@@ -96,6 +101,52 @@ class ListView(ApiView):
 
     def render_rows(self, rows):
         return self.get_serializer(rows, many=True).data
+
+
+class ActionView(ApiView):
+    """One step of a workflow on one row (``POST …/{id}/<step>/``), the same way for every app: find the row
+    (404 unknown, 403 not the caller's to see), validate the body (400), then — unless the same
+    ``Idempotency-Key`` replays the first answer (a retry with the same ``If-Match`` gets that answer, not a 412) —
+    check ``If-Match`` under a row lock (412) and call the step's service (which decides who may take the step and when:
+    403, 409 illegal state, 422), answer with the row's ETag.
+
+    Subclasses set ``in_serializer`` and ``success_status`` and implement ``find(**kwargs)``,
+    ``act(caller, locked, data)`` (returns the result) and ``render(result)`` (returns ``(row for the ETag, body)``)."""
+
+    in_serializer: type | None = None
+    success_status = status.HTTP_200_OK
+
+    def find(self, **kwargs):
+        raise NotImplementedError
+
+    def act(self, caller: Caller, locked, data: dict):
+        raise NotImplementedError
+
+    def render(self, result):
+        raise NotImplementedError
+
+    def input_data(self, request) -> dict:
+        if self.in_serializer is None:
+            return {}
+        serializer = self.in_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def post(self, request, **kwargs):
+        from .bulk import idempotent
+
+        caller = self.caller
+        obj = self.find(**kwargs)
+        data = self.input_data(request)
+
+        def run():
+            with transaction.atomic():
+                locked = etags.locked_if_match(request, obj)
+                result = self.act(caller, locked, data)
+            row, body = self.render(result)
+            return Response(body, status=self.success_status, headers={"ETag": etags.etag_of(row)})
+
+        return idempotent(request, caller, run)
 
 
 @csrf_exempt

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from registry.api_models import SCOPES
 from registry.choices import Status
+from tests.services.conftest import applicant, full_files, item, submit, talent  # noqa: F401 (fixtures of the workflow matrix)
 from tests.support import factory as f
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +36,13 @@ ROLES = (
     + [f"staff-{r}" for r in REGIONS]
     + ["member", "superuser", "anonymous"]
 )
-MEMBER_SCOPES = {"organisations:read", "experts:read", "demands:read", "demands:write", "experts:write", "matching:read", "services:read", "services:write", "notifications:read"}
+MEMBER_SCOPES = {"organisations:read", "organisations:write", "experts:read", "demands:read", "demands:write", "experts:write", "matching:read", "matching:write",
+                 "services:read", "services:write", "notifications:read"}
 
 
 def applicable(resource: str, action: str) -> bool:
     if resource == "organisations":
-        return action not in ("update", "bulk")
+        return action != "bulk"
     return True
 
 
@@ -70,6 +72,8 @@ def expected(role: str, resource: str, action: str) -> int:
     if action == "bulk":
         return 200 if role.startswith("partner-") else 403
     if role == "member":
+        if resource == "organisations" and action == "create":
+            return 201  # anyone signed in registers an organisation (and becomes its administrator), as on the web
         return 403  # not the record's owner, not staff: the services refuse
     if role != "superuser" and region_of(role) != RESOURCES[resource][1]:
         return 403
@@ -109,7 +113,7 @@ def _record(resource: str, factory):
 
 
 _counter = itertools.count(5000)
-UPDATE = {"experts": {"days_per_month": 7}, "talents": {"notes": "更新"}, "graduates": {"job_intentions": "研发"}, "demands": {"headcount": 3}}
+UPDATE = {"organisations": {"address": "保定市竞秀区"}, "experts": {"days_per_month": 7}, "talents": {"notes": "更新"}, "graduates": {"job_intentions": "研发"}, "demands": {"headcount": 3}}
 TRANSITION = {"experts": "verified", "talents": "verified", "graduates": "verified", "demands": "published", "organisations": "verified"}
 
 
@@ -168,3 +172,99 @@ def test_matrix(role, resource, action, as_role, factory):
         assert row["status"] == ("created" if ok else "error"), row
         if not ok:
             assert row["errors"][0]["code"] in ("permission_denied", "wrong_region")
+
+
+# --- the workflow endpoints: invitations, engagements, 区域通办 applications, talent cards, preferences ----------
+#
+# Rows are made directly (ORM) where the subject is only who may call the endpoint; the steps themselves go
+# through the services. The demand and the application's 受理地 are Hebei (13), the application's 办理地 Beijing
+# (11), the talent Beijing (11). No role here is the invited expert, the applicant or a party of the engagement.
+
+STEP_SCOPES = {
+    "invitation-detail": "matching:read", "invitation-answer": "matching:write", "invitation-withdraw": "matching:write",
+    "engagement-detail": "matching:read", "engagement-complete": "matching:write", "engagement-ratings": "matching:read", "engagement-rate": "matching:write",
+    "application-submit": "services:write", "application-accept": "services:write", "card-issue": "services:write",
+    "preferences-read": "notifications:read", "preferences-update": "notifications:read",
+}
+
+
+def _acts_in(role: str, region: str) -> bool:
+    return role == "superuser" or (role.startswith(("partner-", "staff-")) and region_of(role) == region)
+
+
+def expected_step(role: str, endpoint: str) -> int:
+    if role == "anonymous":
+        return 401
+    if STEP_SCOPES[endpoint] not in scopes_of(role):
+        return 403
+    if endpoint in ("invitation-detail", "engagement-detail", "engagement-ratings", "invitation-withdraw", "engagement-complete"):
+        return 200 if _acts_in(role, "13") else 403
+    if endpoint in ("invitation-answer", "engagement-rate"):
+        return 403  # the expert's / the parties' own step
+    if endpoint == "application-submit":
+        return 201 if role == "member" or _acts_in(role, "13") else 403
+    if endpoint == "application-accept":
+        return 200 if _acts_in(role, "13") else (403 if _acts_in(role, "11") else 404)
+    if endpoint == "card-issue":
+        return 201 if _acts_in(role, "11") else 403
+    return 200
+
+
+STEP_CASES = [(role, endpoint) for role in ROLES for endpoint in STEP_SCOPES]
+
+
+@pytest.fixture
+def workflow_rows(factory, make_user, staff_he):
+    from matching.models import Engagement, Invitation
+    from registry import services
+
+    demand = factory.demand(status=Status.SUBMITTED, sharing_modes=["consulting", "remote"])
+    services.record_transition(actor=staff_he, record=demand, to=Status.PUBLISHED)
+    expert = factory.expert()
+    expert.person.user = make_user()
+    expert.person.save()
+    invitation = Invitation.objects.create(demand=demand, expert=expert, message="矩阵")
+    accepted = Invitation.objects.create(demand=demand, expert=factory.expert(), status="accepted")
+    today = dt.date.today()
+    engagement = Engagement.objects.create(demand=demand, organisation=demand.organisation, expert=accepted.expert, invitation=accepted, mode="remote",
+                                           start_date=today, end_date=today + dt.timedelta(days=30), coi_declaration="无", confidentiality_undertaking=True)
+    done = Engagement.objects.create(demand=demand, organisation=demand.organisation, expert=expert, invitation=invitation, mode="remote",
+                                     start_date=today, end_date=today + dt.timedelta(days=30), coi_declaration="无", status="completed")
+    return {"invitation": invitation, "engagement": engagement, "completed": done}
+
+
+@pytest.mark.parametrize(("role", "endpoint"), STEP_CASES, ids=["-".join(c) for c in STEP_CASES])
+def test_matrix_workflow_steps(role, endpoint, as_role, workflow_rows, item, submit, talent):
+    from tests.services.conftest import pdf
+
+    client = as_role(role)
+    inv, eng, done = workflow_rows["invitation"].pk, workflow_rows["engagement"].pk, workflow_rows["completed"].pk
+    if endpoint == "invitation-detail":
+        r = client.get(f"/api/v1/invitations/{inv}/")
+    elif endpoint == "invitation-answer":
+        r = client.post(f"/api/v1/invitations/{inv}/answer/", {"accept": False, "reason": "no_time"}, format="json")
+    elif endpoint == "invitation-withdraw":
+        r = client.post(f"/api/v1/invitations/{inv}/withdraw/", {"reason": "矩阵"}, format="json")
+    elif endpoint == "engagement-detail":
+        r = client.get(f"/api/v1/engagements/{eng}/")
+    elif endpoint == "engagement-complete":
+        r = client.post(f"/api/v1/engagements/{eng}/complete/", {}, format="json")
+    elif endpoint == "engagement-ratings":
+        r = client.get(f"/api/v1/engagements/{done}/ratings/")
+    elif endpoint == "engagement-rate":
+        r = client.post(f"/api/v1/engagements/{done}/ratings/", {"score": 5}, format="json")
+    elif endpoint == "application-submit":
+        r = client.post("/api/v1/service-applications/", {"item": item.code, "accept_region": "13", "handle_region": "11", "materials.id_card": pdf(),
+                                                          "materials.form": pdf(), "materials.certificate": pdf()}, format="multipart")
+    elif endpoint == "application-accept":
+        r = client.post(f"/api/v1/service-applications/{submit().number}/accept/", {}, format="json")
+    elif endpoint == "card-issue":
+        r = client.post("/api/v1/talent-cards/", {"talent": talent.pk}, format="json")
+    elif endpoint == "preferences-read":
+        r = client.get("/api/v1/notifications/preferences/")
+    else:
+        r = client.patch("/api/v1/notifications/preferences/", {"preferences": [{"kind": "invitation_new", "channel": "email", "enabled": False}]}, format="json")
+    want = expected_step(role, endpoint)
+    assert r.status_code == want, (r.status_code, r.content[:300])
+    if want >= 400:
+        assert r["Content-Type"] == "application/problem+json"
