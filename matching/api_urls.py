@@ -13,5 +13,7 @@ urlpatterns = [
     path("engagements/<int:pk>/complete/", apis.EngagementCompleteApi.as_view(), name="api-engagement-complete"),
     path("engagements/<int:pk>/terminate/", apis.EngagementTerminateApi.as_view(), name="api-engagement-terminate"),
     path("engagements/<int:pk>/ratings/", apis.EngagementRatingsApi.as_view(), name="api-engagement-ratings"),
+    path("experts/<int:pk>/invitations/", apis.ExpertInvitationsApi.as_view(), name="api-expert-invitations"),
+    path("experts/<int:pk>/engagements/", apis.ExpertEngagementsApi.as_view(), name="api-expert-engagements"),
     path("organisations/<int:pk>/engagements/", apis.OrganisationEngagementsApi.as_view(), name="api-organisation-engagements"),
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -149,6 +149,60 @@ class OrganisationEngagementsApi(_Fake, ListView):
         if not permissions.can_edit(self.caller.actor, org):
             raise Forbidden("permission_denied")
         return selectors.engagements_for_organisation(org)
+
+
+def _expert_rows(caller, pk, rows_of):
+    """An expert's invitations or engagements: all of them for the expert themself; for staff and partners, those
+    of demands in their region (the rows they may act on); nobody else."""
+    expert = Expert.objects.select_related("person").filter(pk=_pk(pk)).first() if _pk(pk) else None
+    if expert is None:
+        raise Http404
+    actor = caller.actor
+    rows = rows_of(expert)
+    if getattr(actor, "is_authenticated", False) and expert.person.user_id == actor.pk:
+        return rows
+    if getattr(actor, "is_superuser", False):
+        return rows
+    if caller.is_partner or getattr(actor, "is_staff", False):
+        region = caller.region or getattr(actor, "region", "")
+        if region:
+            return rows.filter(demand__region=region)
+    raise Forbidden("permission_denied")
+
+
+_STATUS_PARAM = OpenApiParameter("status", str, description="只看该状态 / Only this status")
+
+
+@extend_schema_view(get=extend_schema(
+    tags=["matching"], summary="专家收到的邀请 / An expert's invitations", parameters=[_STATUS_PARAM],
+    description="专家本人看到全部；工作人员与合作系统看到本地区需求发出的邀请。 / All of them for the expert; staff and partners see those of their region's demands.",
+    examples=[OpenApiExample("示例 / Example", value=INV_EXAMPLE, response_only=True)]))
+class ExpertInvitationsApi(_Fake, ListView):
+    read_scope = "matching:read"
+    serializer_class = s.InvitationOut
+    filter_backends: list = []
+    ordering = ("-created_at", "-id")
+    fake_model = Invitation
+
+    def real_queryset(self):
+        status_ = self.request.query_params.get("status") or None
+        return _expert_rows(self.caller, self.kwargs["pk"], lambda e: selectors.invitations_for_expert(e, status=status_))
+
+
+@extend_schema_view(get=extend_schema(
+    tags=["matching"], summary="专家的合作 / An expert's engagements", parameters=[_STATUS_PARAM],
+    description="专家本人看到全部；工作人员与合作系统看到本地区需求的合作。 / All of them for the expert; staff and partners see those of their region's demands.",
+    examples=[OpenApiExample("示例 / Example", value=ENG_EXAMPLE, response_only=True)]))
+class ExpertEngagementsApi(_Fake, ListView):
+    read_scope = "matching:read"
+    serializer_class = s.EngagementOut
+    filter_backends: list = []
+    ordering = ("-created_at", "-id")
+    fake_model = Engagement
+
+    def real_queryset(self):
+        status_ = self.request.query_params.get("status") or None
+        return _expert_rows(self.caller, self.kwargs["pk"], lambda e: selectors.engagements_for_expert(e, status=status_))
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -165,3 +165,26 @@ def test_terminate_needs_a_reason(world, engagement):
     r = me.post(f"/api/v1/engagements/{eng.pk}/terminate/", {"reason": "项目暂停"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "terminated"
     assert me.post("/api/v1/engagements/99999999/terminate/", {"reason": "x"}, format="json").status_code == 404
+
+
+def test_an_experts_invitations_and_engagements(world, invited, make_key, partner_client, make_user):
+    """The expert sees all of theirs; staff and partners those of their region's demands; others are refused."""
+    expert, invitation = invited
+    me = session(expert.user)
+    rows = me.get(f"/api/v1/experts/{expert.pk}/invitations/").json()["results"]
+    assert [r["id"] for r in rows] == [invitation.pk] and rows[0]["status"] == "pending"
+    assert me.get(f"/api/v1/experts/{expert.pk}/invitations/?status=accepted").json()["results"] == []
+    assert me.get(f"/api/v1/experts/{expert.pk}/engagements/").json()["results"] == []
+    me.post(f"/api/v1/invitations/{invitation.pk}/answer/", ACCEPT, format="json")
+    (engagement,) = me.get(f"/api/v1/experts/{expert.pk}/engagements/").json()["results"]
+    assert engagement["status"] == "active" and engagement["expert"] == expert.pk
+
+    demand_region = world.demand.region
+    other_region = "11" if demand_region != "11" else "12"
+    assert len(partner_client(make_key(region=demand_region)).get(f"/api/v1/experts/{expert.pk}/invitations/").json()["results"]) == 1
+    assert partner_client(make_key(region=other_region)).get(f"/api/v1/experts/{expert.pk}/invitations/").json()["results"] == []
+
+    stranger = session(make_user(username="stranger"))
+    refused = stranger.get(f"/api/v1/experts/{expert.pk}/invitations/")
+    assert refused.status_code == 403 and refused["Content-Type"] == "application/problem+json"
+    assert me.get("/api/v1/experts/999999/engagements/").status_code == 404
