@@ -528,7 +528,6 @@ BATCHED = {
     "expert": Batched(services.experts_upsert_many, "employer_name", ("expert__employer_name", "talent_recognitions__employer_name"), "工作单位"),
     "graduate": Batched(services.graduates_upsert_many, "school", ("graduate__school",), "毕业院校"),
 }
-CHUNK_SIZE = 500
 
 
 def _employer_q(lookups: Iterable[str], value) -> Q:
@@ -540,7 +539,7 @@ def _employer_q(lookups: Iterable[str], value) -> Q:
 
 class Importer:
     def __init__(self, *, kind: str, mode: str = MODE_ALL_OR_NOTHING, actor=None, partner: str = "",
-                 progress: Callable[[int, int], None] | None = None, progress_every: int = 200, chunk_size: int = CHUNK_SIZE,
+                 progress: Callable[[int, int], None] | None = None, progress_every: int = 200, chunk_size: int | None = None,
                  batched: bool = True):
         if kind not in KINDS:
             raise ValueError(f"unknown import kind {kind!r}")
@@ -552,14 +551,15 @@ class Importer:
         self.partner = (partner or "").strip()[:64]
         self.progress = progress or (lambda done, total: None)
         self.progress_every = progress_every
-        self.chunk_size = max(1, chunk_size)
+        self.chunk_size = max(1, chunk_size or settings.IMPORT_CHUNK_ROWS)
         self.batched = batched  # False: experts and graduates row by row too (the reference path of the tests)
         self._orgs: dict[str, object] = {}
 
     # --- the run ---
-    def run(self, data: bytes, *, filename: str = "", before_commit: Callable[[], None] | None = None) -> ImportResult:
-        """Import the file in one transaction (both modes). ``before_commit`` runs inside it just before it commits;
-        an exception from it rolls the whole import back (an import job checks there that it still owns the job)."""
+    def run(self, data: bytes, *, filename: str = "", before_commit: Callable[[ImportResult], None] | None = None) -> ImportResult:
+        """Import the file in one transaction (both modes). ``before_commit(result)`` runs inside it just before it
+        commits rows; an exception from it rolls the whole import back (an import job checks there that it still
+        owns the job, and records its outcome in the same transaction)."""
         table = read_table(data, filename=filename)
         mapping = map_headers(self.kind, table.headers)
         result = ImportResult(kind=self.kind.key, mode=self.mode, total=table.total)
@@ -575,9 +575,9 @@ class Importer:
                 result.imported = 0
                 result.warnings = []
             else:
-                if before_commit is not None:
-                    before_commit()
                 result.committed = True
+                if before_commit is not None:
+                    before_commit(result)
         self.progress(result.processed, result.processed)
         log.info("import %s mode=%s rows=%d imported=%d bad=%d", self.kind.key, self.mode, result.processed, result.imported, result.bad_rows)
         return result
@@ -844,7 +844,7 @@ class Importer:
 
 
 def run_import(*, kind: str, data: bytes, mode: str = MODE_ALL_OR_NOTHING, actor=None, partner: str = "", filename: str = "",
-               progress: Callable[[int, int], None] | None = None, before_commit: Callable[[], None] | None = None, **options) -> ImportResult:
+               progress: Callable[[int, int], None] | None = None, before_commit: Callable[[ImportResult], None] | None = None, **options) -> ImportResult:
     """Import one file (bytes). Raises FileProblem for a bad file; returns the per-row result otherwise.
     ``options``: :class:`Importer`'s ``chunk_size`` / ``batched``."""
     return Importer(kind=kind, mode=mode, actor=actor, partner=partner, progress=progress, **options).run(
