@@ -98,7 +98,7 @@ def main(argv=None) -> int:
             print(f"{label}: imported {result.imported} of {args.rows}: {[p.as_dict() for p in result.problems[:3]]}")
             return 1
         reports.append((result.bad_rows, len(result.warnings)))
-        print(f"{label}: {elapsed:.2f} s, {args.rows / elapsed:.0f} rows/s, {statements} SQL statements ({statements / args.rows:.1f} a row)")
+        print(f"{label}: {elapsed:.2f} s, {args.rows / elapsed:.0f} rows/s, {statements} SQL statements ({statements / args.rows:.2f} a row)")
     if reports[0] != reports[1]:
         print(f"reports differ: {reports}")
         return 1
