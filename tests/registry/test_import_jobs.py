@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from registry import importing, jobs
@@ -56,7 +57,7 @@ def _raise():
 
 
 @override_settings(IMPORT_JOB_MAX_REQUEUES=2, IMPORT_JOB_STALL_SECONDS=600)
-def test_stalled_job_is_requeued_then_failed_after_n_requeues(reference, monkeypatch, django_capture_on_commit_callbacks):
+def test_stalled_job_is_requeued_then_failed_after_n_requeues(reference, monkeypatch, django_capture_on_commit_callbacks, admin_client):
     dispatched = []
     monkeypatch.setattr(jobs, "_dispatch", dispatched.append)  # the requeued run never starts: every attempt stalls
     job = make_job()
@@ -74,6 +75,8 @@ def test_stalled_job_is_requeued_then_failed_after_n_requeues(reference, monkeyp
     assert not job.file and job.finished_at and job.progress == 100 and len(dispatched) == 2
     assert jobs.import_jobs_requeue_stalled() == {"requeued": 0, "failed": 0}
     assert not Expert.objects.exists()
+    page = admin_client.get(reverse("admin:registry_importjob_change", args=[job.pk])).content.decode()
+    assert jobs.STALLED_MESSAGE.format(n=2) in page and "重新排队次数" in page
 
 
 @override_settings(IMPORT_JOB_STALL_SECONDS=600)
