@@ -34,6 +34,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from . import crypto, domain, identifiers, services
 from .choices import Source, Status
@@ -513,9 +514,33 @@ class _RollBack(Exception):
     """Undo a row that the service accepted but whose other cells were unreadable."""
 
 
+@dataclass(frozen=True)
+class Batched:
+    """A kind imported through a batched upsert service, and how its suspected duplicates are found."""
+
+    upsert: Callable  # services.experts_upsert_many / graduates_upsert_many
+    employer: str  # the row's field naming the employer (school)
+    lookups: tuple[str, ...]  # Person lookups holding that employer
+    basis: str  # the review reason's wording
+
+
+BATCHED = {
+    "expert": Batched(services.experts_upsert_many, "employer_name", ("expert__employer_name", "talent_recognitions__employer_name"), "工作单位"),
+    "graduate": Batched(services.graduates_upsert_many, "school", ("graduate__school",), "毕业院校"),
+}
+
+
+def _employer_q(lookups: Iterable[str], value) -> Q:
+    q = Q()
+    for lookup in lookups:
+        q |= Q(**{lookup: value})
+    return q
+
+
 class Importer:
     def __init__(self, *, kind: str, mode: str = MODE_ALL_OR_NOTHING, actor=None, partner: str = "",
-                 progress: Callable[[int, int], None] | None = None, progress_every: int = 200):
+                 progress: Callable[[int, int], None] | None = None, progress_every: int = 200, chunk_size: int | None = None,
+                 batched: bool = True):
         if kind not in KINDS:
             raise ValueError(f"unknown import kind {kind!r}")
         if mode not in MODES:
@@ -526,27 +551,23 @@ class Importer:
         self.partner = (partner or "").strip()[:64]
         self.progress = progress or (lambda done, total: None)
         self.progress_every = progress_every
+        self.chunk_size = max(1, chunk_size or settings.IMPORT_CHUNK_ROWS)
+        self.batched = batched  # False: experts and graduates row by row too (the reference path of the tests)
         self._orgs: dict[str, object] = {}
 
     # --- the run ---
-    def run(self, data: bytes, *, filename: str = "") -> ImportResult:
+    def run(self, data: bytes, *, filename: str = "", before_commit: Callable[[ImportResult], None] | None = None) -> ImportResult:
+        """Import the file in one transaction (both modes). ``before_commit(result)`` runs inside it just before it
+        commits rows; an exception from it rolls the whole import back (an import job checks there that it still
+        owns the job, and records its outcome in the same transaction)."""
         table = read_table(data, filename=filename)
         mapping = map_headers(self.kind, table.headers)
         result = ImportResult(kind=self.kind.key, mode=self.mode, total=table.total)
         with transaction.atomic(), services.code_cache():
-            for number, cells in table.rows:
-                if all(_blank(c) for c in cells):
-                    continue
-                result.processed += 1
-                problems, warnings = self._import_row(number, cells, mapping)
-                if problems:
-                    result.bad_rows += 1
-                    result.problems.extend(problems)
-                else:
-                    result.imported += 1
-                    result.warnings.extend(warnings)
-                if result.processed % self.progress_every == 0:
-                    self.progress(result.processed, max(table.total, result.processed))
+            if self.batched and self.kind.key in BATCHED:
+                self._run_batched(table, mapping, result)
+            else:
+                self._run_rows(table, mapping, result)
             if result.processed == 0:
                 raise FileProblem("no_rows", "文件中没有数据行（只有表头）")
             if self.mode == MODE_ALL_OR_NOTHING and result.bad_rows:
@@ -555,16 +576,121 @@ class Importer:
                 result.warnings = []
             else:
                 result.committed = True
+                if before_commit is not None:
+                    before_commit(result)
         self.progress(result.processed, result.processed)
         log.info("import %s mode=%s rows=%d imported=%d bad=%d", self.kind.key, self.mode, result.processed, result.imported, result.bad_rows)
         return result
+
+    def _tally(self, result: ImportResult, problems: list[RowProblem], warnings: list[RowProblem]) -> None:
+        if problems:
+            result.bad_rows += 1
+            result.problems.extend(problems)
+        else:
+            result.imported += 1
+            result.warnings.extend(warnings)
+
+    def _run_rows(self, table: Table, mapping: dict[int, Column], result: ImportResult) -> None:
+        """Talent and demand: row by row through the single-row service, each row in a savepoint."""
+        for number, cells in table.rows:
+            if all(_blank(c) for c in cells):
+                continue
+            result.processed += 1
+            self._tally(result, *self._import_row(number, cells, mapping))
+            if result.processed % self.progress_every == 0:
+                self.progress(result.processed, max(table.total, result.processed))
+
+    def _run_batched(self, table: Table, mapping: dict[int, Column], result: ImportResult) -> None:
+        """Experts and graduates: chunks of ``chunk_size`` rows through the batched upsert service
+        (``experts_upsert_many`` / ``graduates_upsert_many``), which checks every row with the single-row rules and
+        writes the good ones together; progress after every chunk. A chunk ends before a row repeating the
+        external id of a row already in it, so that row is checked against the written one (as row by row)."""
+        chunk: list[tuple[int, dict, list[RowProblem]]] = []
+        externals: set = set()
+        for number, cells in table.rows:
+            if all(_blank(c) for c in cells):
+                continue
+            result.processed += 1
+            values, problems = self._parse_row(number, cells, mapping)
+            external = values.get("external_id")
+            if len(chunk) >= self.chunk_size or (external and external in externals):
+                self._import_chunk(chunk, result)
+                self.progress(result.processed - 1, max(table.total, result.processed - 1))
+                chunk, externals = [], set()
+            chunk.append((number, values, problems))
+            if external:
+                externals.add(external)
+        if chunk:
+            self._import_chunk(chunk, result)
+
+    def _import_chunk(self, chunk: list[tuple[int, dict, list[RowProblem]]], result: ImportResult) -> None:
+        """One chunk through the batched service: the same per-row problems and suspected duplicates as row by row,
+        in a number of queries that does not grow with the rows (but one per review opened)."""
+        spec = BATCHED[self.kind.key]
+        model = services.EXPERTS.model if self.kind.key == "expert" else services.GRADUATES.model
+        wanted = {values["external_id"] for _, values, _ in chunk if values.get("external_id")}
+        taken = set(model.objects.filter(source_partner=self.partner, external_id__in=wanted).values_list("external_id", flat=True)) if wanted else set()
+        outcome: dict[int, tuple[list[RowProblem], list[RowProblem]]] = {}
+        submitted = []  # (index in chunk, number, values, problems)
+        for i, (number, values, problems) in enumerate(chunk):
+            if any(p.code == "other_region" for p in problems):
+                outcome[i] = (problems, [])
+            elif values.get("external_id") in taken:
+                outcome[i] = (self._service_problems(number, problems, ValidationError(
+                    {"external_id": [ValidationError("该外部编号的记录已导入，请勿重复导入", code="duplicate_external")]})), [])
+            else:
+                submitted.append((i, number, values, problems))
+        rows = [services.UpsertRow(None, self._register_data(values), invalid=bool(problems)) for _, _, values, problems in submitted]
+        saved = spec.upsert(actor=self.actor, **self._source(), rows=rows) if rows else []
+        suspects = self._suspects_many(spec, [(values, out.person) for (_, _, values, problems), out in zip(submitted, saved)
+                                              if not isinstance(out, Exception)])
+        for (i, number, values, problems), out in zip(submitted, saved):
+            if isinstance(out, Exception):
+                outcome[i] = (self._service_problems(number, problems, out), [])
+            else:
+                outcome[i] = ([], self._open_duplicates(number, out.person, suspects.pop(0), spec.basis))
+        for i in range(len(chunk)):
+            self._tally(result, *outcome[i])
+
+    def _register_data(self, values: dict) -> dict:
+        """A row's keyword arguments of ``expert_register`` / ``graduate_register`` (but the actor and the source)."""
+        profile = {k: v for k, v in values.items() if k not in ("name", "id_number", "mobile", "email", "consent_share")}
+        return {**self._person_kwargs(values), "consent_share": bool(values.get("consent_share")), "status": Status.SUBMITTED, **profile}
+
+    def _suspects_many(self, spec: Batched, rows: list[tuple[dict, object]]) -> list[list]:
+        """:meth:`_suspects` of each written row of a chunk, in one query: the persons before the chunk, and the
+        persons of the rows before it in the chunk (which a row-by-row import would have found)."""
+        from .models import Person
+
+        keys = []
+        for values, _ in rows:
+            name, employer = (values.get("name") or "").strip(), (values.get(spec.employer) or "").strip()
+            own = crypto.keyed_hash(identifiers.validate_id_number(values["id_number"])) if values.get("id_number") else None
+            keys.append((name, employer, own))
+        names, employers = {k[0] for k in keys if k[0] and k[1]}, {k[1] for k in keys if k[0] and k[1]}
+        found: dict[tuple[str, str], dict[int, str | None]] = {}
+        if names:
+            lookups = [f"{lookup}__in" for lookup in spec.lookups]
+            qs = Person.objects.filter(name__in=names, erased_at__isnull=True).filter(_employer_q(lookups, employers))
+            for pk, name, id_hash, *held in qs.values_list("pk", "name", "id_hash", *spec.lookups):
+                for employer in held:
+                    if employer in employers:
+                        found.setdefault((name, employer), {})[pk] = id_hash
+        out = []
+        for (name, employer, own), (_, person) in zip(keys, rows):
+            people = found.get((name, employer), {}) if name and employer else {}
+            out.append([Person(pk=pk) for pk in sorted(pk for pk, id_hash in people.items() if not own or id_hash != own)][:5])
+            if name and employer:  # the rows after this one see its person
+                found.setdefault((name, employer), {})[person.pk] = person.id_hash
+        return out
 
     def _problem(self, number: int, key: str, code: str, message: str) -> RowProblem:
         column = self.kind.column(key)
         header = column.header if column else {"__all__": "—", "consent_share": "已获单独同意"}.get(key, key)
         return RowProblem(number, header, key, code, safe_message(key, message))
 
-    def _import_row(self, number: int, cells: tuple, mapping: dict[int, Column]) -> tuple[list[RowProblem], list[RowProblem]]:
+    def _parse_row(self, number: int, cells: tuple, mapping: dict[int, Column]) -> tuple[dict, list[RowProblem]]:
+        """The row's values by field, and the problems of its cells and of its region (``other_region``)."""
         values, problems = {}, []
         for i, column in mapping.items():
             value = cells[i] if i < len(cells) else None
@@ -579,11 +705,29 @@ class Importer:
         if actor is not None and not getattr(actor, "is_superuser", False) and region and region != getattr(actor, "region", ""):
             key = {"expert": "home_division", "talent": "home_division", "graduate": "school_division", "demand": "city"}[self.kind.key]
             problems.append(self._problem(number, key, "other_region", f"您是{REGION_NAMES.get(actor.region, '其他地区')}的工作人员，只能导入本地区的记录（该行属于{REGION_NAMES.get(region, '区域外')}）"))
+        return values, problems
+
+    def _service_problems(self, number: int, problems: list[RowProblem], exc: Exception) -> list[RowProblem]:
+        """The row's problems once its service refused it: the cell problems, then the service's errors on the
+        other fields (a cell that could not be read is reported once, as such)."""
+        if isinstance(exc, ValidationError):
+            bad_cells = {p.field for p in problems}
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+            extra = [self._problem(number, key, err.code or "invalid", message)
+                     for key, errs in errors.items() if key not in bad_cells for err in errs for message in err.messages]
+            return [*problems, *extra]
+        if isinstance(exc, PermissionDenied):
+            return [*problems, self._problem(number, "__all__", "permission_denied", str(exc))]
+        if isinstance(exc, IntegrityError):
+            return [*problems, self._problem(number, "external_id", "conflict", "与已有记录冲突（外部编号或唯一性约束），未导入")]
+        raise exc
+
+    def _import_row(self, number: int, cells: tuple, mapping: dict[int, Column]) -> tuple[list[RowProblem], list[RowProblem]]:
+        values, problems = self._parse_row(number, cells, mapping)
         if any(p.code == "other_region" for p in problems):
             return problems, []
         # Cells that could not be read are reported as such; the service still checks the rest of the row (in a
         # savepoint that is rolled back), so one pass reports every problem of the row.
-        bad_cells = {p.field for p in problems}
         try:
             with transaction.atomic():
                 warnings = getattr(self, f"_import_{self.kind.key}")(number, values)
@@ -591,19 +735,8 @@ class Importer:
                     raise _RollBack
         except _RollBack:
             return problems, []
-        except ValidationError as exc:
-            errors = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
-            for key, errs in errors.items():
-                if key in bad_cells:
-                    continue
-                for err in errs:
-                    for message in err.messages:
-                        problems.append(self._problem(number, key, err.code or "invalid", message))
-            return problems, []
-        except PermissionDenied as exc:
-            return [*problems, self._problem(number, "__all__", "permission_denied", str(exc))], []
-        except IntegrityError:
-            return [*problems, self._problem(number, "external_id", "conflict", "与已有记录冲突（外部编号或唯一性约束），未导入")], []
+        except (ValidationError, PermissionDenied, IntegrityError) as exc:
+            return self._service_problems(number, problems, exc), []
         return [], warnings
 
     # --- shared ---
@@ -654,43 +787,29 @@ class Importer:
 
     # --- kinds ---
     def _import_expert(self, number: int, values: dict) -> list[RowProblem]:
-        from django.db.models import Q
-
         from .models import Expert
 
         self._check_external(Expert, values)
         employer = (values.get("employer_name") or "").strip()
-        suspects = self._suspects(values, Q(expert__employer_name=employer) | Q(talent_recognitions__employer_name=employer)) if employer else []
-        profile = {k: v for k, v in values.items() if k not in ("name", "id_number", "mobile", "email", "consent_share")}
-        expert = services.expert_register(
-            actor=self.actor, **self._person_kwargs(values), consent_share=bool(values.get("consent_share")),
-            status=Status.SUBMITTED, **self._source(), **profile,
-        )
+        suspects = self._suspects(values, _employer_q(BATCHED["expert"].lookups, employer)) if employer else []
+        expert = services.expert_register(actor=self.actor, **self._source(), **self._register_data(values))
         return self._open_duplicates(number, expert.person, suspects, "工作单位")
 
     def _import_graduate(self, number: int, values: dict) -> list[RowProblem]:
-        from django.db.models import Q
-
         from .models import Graduate
 
         self._check_external(Graduate, values)
         school = (values.get("school") or "").strip()
-        suspects = self._suspects(values, Q(graduate__school=school)) if school else []
-        profile = {k: v for k, v in values.items() if k not in ("name", "id_number", "mobile", "email", "consent_share")}
-        graduate = services.graduate_register(
-            actor=self.actor, **self._person_kwargs(values), consent_share=bool(values.get("consent_share")),
-            status=Status.SUBMITTED, **self._source(), **profile,
-        )
+        suspects = self._suspects(values, _employer_q(BATCHED["graduate"].lookups, school)) if school else []
+        graduate = services.graduate_register(actor=self.actor, **self._source(), **self._register_data(values))
         return self._open_duplicates(number, graduate.person, suspects, "毕业院校")
 
     def _import_talent(self, number: int, values: dict) -> list[RowProblem]:
-        from django.db.models import Q
-
         from .models import HighLevelTalent
 
         self._check_external(HighLevelTalent, values)
         employer = (values.get("employer_name") or "").strip()
-        suspects = self._suspects(values, Q(expert__employer_name=employer) | Q(talent_recognitions__employer_name=employer)) if employer else []
+        suspects = self._suspects(values, _employer_q(BATCHED["expert"].lookups, employer)) if employer else []
         talent = services.talent_register(
             actor=self.actor, **self._person_kwargs(values), tier=values.get("tier", ""), programme=values.get("programme", ""),
             recognised_on=values.get("recognised_on"), home_division=values.get("home_division", ""), field=values.get("field"),
@@ -725,9 +844,11 @@ class Importer:
 
 
 def run_import(*, kind: str, data: bytes, mode: str = MODE_ALL_OR_NOTHING, actor=None, partner: str = "", filename: str = "",
-               progress: Callable[[int, int], None] | None = None) -> ImportResult:
-    """Import one file (bytes). Raises FileProblem for a bad file; returns the per-row result otherwise."""
-    return Importer(kind=kind, mode=mode, actor=actor, partner=partner, progress=progress).run(data, filename=filename)
+               progress: Callable[[int, int], None] | None = None, before_commit: Callable[[ImportResult], None] | None = None, **options) -> ImportResult:
+    """Import one file (bytes). Raises FileProblem for a bad file; returns the per-row result otherwise.
+    ``options``: :class:`Importer`'s ``chunk_size`` / ``batched``."""
+    return Importer(kind=kind, mode=mode, actor=actor, partner=partner, progress=progress, **options).run(
+        data, filename=filename, before_commit=before_commit)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -648,6 +648,8 @@ class ImportJob(TimeStamped):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)  # set when a worker starts it; then in the cache
+    requeues = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)  # also the attempt a worker owns (registry.jobs)
 
     class Meta:
         verbose_name = _("批量导入任务")
@@ -671,6 +673,10 @@ class ImportJob(TimeStamped):
     @property
     def progress_key(self) -> str:
         return f"registry:import-job:{self.pk}:progress"
+
+    @property
+    def heartbeat_key(self) -> str:
+        return f"registry:import-job:{self.pk}:heartbeat"
 
 
 # Partner API keys and idempotent requests (the partner API, issue 6)

@@ -738,6 +738,7 @@ class UpsertRow:
 
     record: object | None
     data: dict
+    invalid: bool = False  # the caller already found the row bad (the importer: unreadable cells): validated, never written
 
 
 @dataclass
@@ -854,7 +855,7 @@ def _plan_registration(kind, item: _Planned, identity: Identity | None, *, perso
         kind, person=person, has_record=person is not None and _person_key(person) in with_record, source=source, source_partner=source_partner,
         external_id=data.pop("external_id", ""), status=data.pop("status", Status.SUBMITTED), consent_share=item.consent_share, profile=data, errors=errors,
     )
-    if errors.errors:
+    if errors.errors or item.row.invalid:
         item.error = ValidationError(errors.errors)
         if state == "mobile_changed":  # the one-by-one flow rolls the row back, the new number with it
             person.mobile, person.mobile_hash = old_mobile
@@ -875,7 +876,7 @@ def _plan_update(kind, item: _Planned, *, actor):
     except permissions.PermissionDenied as exc:
         item.error = exc
         return
-    if errors.errors:
+    if errors.errors or item.row.invalid:
         item.error = ValidationError(errors.errors)
         return
     item.record, item.m2m = record, m2m
@@ -969,19 +970,29 @@ def _person_records_upsert_many(kind: PersonRecordKind, *, actor, source: str, s
 
 
 def _person_records_one_by_one(kind: PersonRecordKind, *, actor, source, source_partner, rows: list[UpsertRow], register, update) -> list:
-    """The rows through the single-row services, each in its own savepoint (the batch's fallback)."""
+    """The rows through the single-row services, each in its own savepoint (the batch's fallback); an ``invalid``
+    row is checked by its service and rolled back."""
     fresh = kind.model.objects.in_bulk([row.record.pk for row in rows if row.record is not None])  # the batch changed its copies
     out = []
     for row in rows:
         try:
             with transaction.atomic():
                 if row.record is None:
-                    out.append(register(actor=actor, source=source, source_partner=source_partner, **row.data))
+                    saved = register(actor=actor, source=source, source_partner=source_partner, **row.data)
                 else:
-                    out.append(update(actor=actor, record=fresh[row.record.pk], **row.data))
+                    saved = update(actor=actor, record=fresh[row.record.pk], **row.data)
+                if row.invalid:
+                    raise _NotWritten
+            out.append(saved)
+        except _NotWritten:
+            out.append(ValidationError({}))
         except (ValidationError, permissions.PermissionDenied, IntegrityError) as exc:
             out.append(exc)
     return out
+
+
+class _NotWritten(Exception):
+    """Roll back the savepoint of an ``invalid`` row that its service accepted."""
 
 
 @transaction.atomic

@@ -12,3 +12,11 @@ def import_job_run(job_id: int) -> str:
 
     job = import_job_execute(job_id=job_id)
     return job.state
+
+
+@shared_task(name="registry.import_jobs_requeue_stalled")
+def import_jobs_requeue_stalled() -> dict:
+    """Periodic (CELERY_BEAT_SCHEDULE): requeue import jobs whose worker stopped, then fail them."""
+    from .jobs import import_jobs_requeue_stalled as requeue
+
+    return requeue()

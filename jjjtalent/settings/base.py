@@ -152,6 +152,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+IMPORT_CHUNK_ROWS = int(env("IMPORT_CHUNK_ROWS", "500"))  # experts and graduates: rows per batched write (and per heartbeat)
+# a running import job without a heartbeat (one per chunk) for this long is requeued, at most IMPORT_JOB_MAX_REQUEUES
+# times, then failed (registry.import_jobs_requeue_stalled, every minute; docs/registry.md)
+IMPORT_JOB_STALL_SECONDS = int(env("IMPORT_JOB_STALL_SECONDS", "600"))
+IMPORT_JOB_MAX_REQUEUES = int(env("IMPORT_JOB_MAX_REQUEUES", "2"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- personal data (PIPL): field encryption and keyed hashes ---
@@ -203,6 +208,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # matching (docs/matching.md): invitations past their answer date expire; the index change log is pruned
     "matching-expire-invitations": {"task": "matching.tasks.expire_invitations", "schedule": crontab(minute=5)},
     "matching-prune-index-changes": {"task": "matching.tasks.prune_index_changes", "schedule": crontab(minute=30, hour=3)},
+    # registry (docs/registry.md): import jobs whose worker died are requeued, then failed
+    "registry-requeue-stalled-imports": {"task": "registry.import_jobs_requeue_stalled", "schedule": 60.0},
 }
 
 # --- notifications: retries, webhooks (docs/notifications.md) ---

@@ -23,3 +23,13 @@ def test_bench_api_smoke(tmp_path):
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
     assert "bulk upsert of 20 experts" in run.stdout and "targets:" in run.stdout
+
+
+@pytest.mark.bench
+def test_bench_import_smoke(tmp_path):
+    """bench/bench_import.py on 30 rows: both import paths import every row with the same report."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}", "DJANGO_SETTINGS_MODULE": "bench.settings_bench"}
+    env.pop("REDIS_URL", None)
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_import.py"), "--rows", "30"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
+    assert "row by row (before)" in run.stdout and "batched (after)" in run.stdout

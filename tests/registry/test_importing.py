@@ -279,9 +279,15 @@ def test_limit_comes_from_settings(reference):
 
 
 def test_progress_is_reported_on_long_imports(reference):
+    """Experts and graduates report progress after every chunk; talent and demand every ``progress_every`` rows."""
     seen = []
-    importer = importing.Importer(kind="expert", mode=importing.MODE_GOOD_ROWS, progress=lambda done, total: seen.append((done, total)), progress_every=2)
+    importer = importing.Importer(kind="expert", mode=importing.MODE_GOOD_ROWS, progress=lambda done, total: seen.append((done, total)), chunk_size=2)
     importer.run(csv_bytes(EXPERT_HEADERS, [expert_row(n) for n in range(5)]))
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    seen.clear()
+    importer = importing.Importer(kind="expert", mode=importing.MODE_GOOD_ROWS, progress=lambda done, total: seen.append((done, total)),
+                                  progress_every=2, batched=False)
+    importer.run(csv_bytes(EXPERT_HEADERS, [expert_row(n) for n in range(10, 15)]))
     assert seen[:2] == [(2, 5), (4, 5)] and seen[-1] == (5, 5)
 
 
