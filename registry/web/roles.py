@@ -52,7 +52,8 @@ def navigation(user) -> list[tuple[str, str]]:
     if ENTERPRISE in roles:
         items += [(_("我的单位"), reverse("portal:org_home")), (_("发布需求"), reverse("portal:demand_create"))]
     if EXPERT in roles:
-        items += [(_("邀请"), reverse("portal:expert_inbox")), (_("推荐需求"), reverse("portal:expert_recommended")),
+        items += [(_("邀请"), reverse("portal:expert_inbox")), (_("组团确认"), reverse("portal:expert_teams")),
+                  (_("推荐需求"), reverse("portal:expert_recommended")),
                   (_("专家资料"), reverse("portal:expert_profile"))]
     if ENTERPRISE in roles or EXPERT in roles:
         items.append((_("合作"), reverse("portal:engagements")))
