@@ -61,6 +61,9 @@ def navigation(user) -> list[tuple[str, str]]:
         items += [(_("推荐岗位"), reverse("portal:graduate_positions")), (_("毕业生资料"), reverse("portal:graduate_profile"))]
     if TALENT in roles:
         items += [(_("人才认定"), reverse("portal:talent_home")), (_("人才卡"), reverse("portal:talent_card"))]
+    if TALENT in roles or EXPERT in roles:
+        items.append((_("职称互认"), reverse("portal:recognitions")))
     if STAFF in roles:
-        items += [(_("审核队列"), reverse("portal:staff_queue")), (_("通办审核"), reverse("portal:staff_applications")), (_("管理后台"), reverse("admin:index"))]
+        items += [(_("审核队列"), reverse("portal:staff_queue")), (_("通办审核"), reverse("portal:staff_applications")),
+                  (_("互认认定"), reverse("portal:staff_recognitions")), (_("管理后台"), reverse("admin:index"))]
     return items
