@@ -21,7 +21,7 @@ from services import standard, workflow
 from services.models import Application, ApplicationMaterial, Recognition, ServiceItem
 
 from .. import domain
-from . import roles, tokens
+from . import pending_uploads, roles, tokens
 from .common import guarded_write
 from .forms import ApplicationForm, RatingForm, RecognitionDecideForm, RecognitionForm, SupplementForm
 
@@ -62,7 +62,9 @@ def apply(request, code: str):
     version = item.current_version
     person = roles.person_of(request.user)
     initial = {"accept_region": getattr(request.user, "region", "") or "13"}
-    form = ApplicationForm(request.POST or None, request.FILES or None, version=version, initial=initial)
+    token = request.POST.get(tokens.FIELD) if request.method == "POST" else None
+    files = pending_uploads.restore(request, token, request.FILES, drop=request.POST.getlist(pending_uploads.DROP_FIELD)) if token else None
+    form = ApplicationForm(request.POST or None, files, version=version, initial=initial)
     if request.method == "POST":
         def write(f):
             application = service_services.application_submit(actor=request.user, item=item, **f.service_data())
@@ -70,8 +72,11 @@ def apply(request, code: str):
 
         response = guarded_write(request, form, write, message=_("申请已提交。受理地工作人员将进行形式审查，请留意办理状态。"), draft=f"apply-{code}", probe=False)
         if response:
+            pending_uploads.discard(request, token, files)
             return response
-    return render(request, "portal/service_apply.html", {"item": item, "version": version, "form": form, "person": person, "draft_key": f"apply-{code}"})
+        pending_uploads.keep(request, token, form)
+    return render(request, "portal/service_apply.html", {"item": item, "version": version, "form": form, "person": person, "draft_key": f"apply-{code}",
+                                                         "kept": pending_uploads.kept(request, token)})
 
 
 @login_required
@@ -102,6 +107,7 @@ def application_detail(request, pk: int):
     rated = hasattr(app, "rating")
     if app.status == workflow.COMPLETED and not rated:
         rating_form = RatingForm()
+    kept: dict = {}
     if request.method == "POST":
         action = request.POST.get("action")
         done = tokens.result_of(request.POST.get(tokens.FIELD))
@@ -109,7 +115,9 @@ def application_detail(request, pk: int):
             messages.info(request, _("该表单已经提交过，没有重复处理。"))
             return redirect(done)
         if action == "supplement" and supplement_form is not None:
-            supplement_form = SupplementForm(request.POST, request.FILES, version=app.version, notice=notice)
+            token = request.POST.get(tokens.FIELD)
+            files = pending_uploads.restore(request, token, request.FILES, drop=request.POST.getlist(pending_uploads.DROP_FIELD))
+            supplement_form = SupplementForm(request.POST, files, version=app.version, notice=notice)
 
             def write(f):
                 service_services.application_supplement(actor=request.user, application=app, files=f.files_by_key())
@@ -117,7 +125,10 @@ def application_detail(request, pk: int):
 
             response = guarded_write(request, supplement_form, write, message=_("补正材料已提交，办理时限继续计算。"), probe=False)
             if response:
+                pending_uploads.discard(request, token, files)
                 return response
+            pending_uploads.keep(request, token, supplement_form)
+            kept = pending_uploads.kept(request, token)
         elif action == "rate" and rating_form is not None:
             rating_form = RatingForm(request.POST)
 
@@ -138,7 +149,7 @@ def application_detail(request, pk: int):
                 messages.success(request, _("申请已撤回。"))
             return redirect("portal:application_detail", pk=pk)
     return render(request, "portal/application_detail.html", _detail_context(app, sides) | {
-        "supplement_form": supplement_form, "rating_form": rating_form, "notice": notice,
+        "supplement_form": supplement_form, "rating_form": rating_form, "notice": notice, "kept": kept,
     })
 
 
