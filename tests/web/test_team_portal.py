@@ -12,27 +12,12 @@ from registry.web import tokens
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh(db):
-    from django.core.cache import cache
-
-    from matching.holder import holder
-
-    cache.clear()
-    holder.reset()
-    yield
-    holder.reset()
+from .test_matching_portal import _fresh, world  # noqa: F401 -- the matching pages' fixtures (fresh index, an enterprise with a demand)
 
 
 @pytest.fixture
-def team(factory, make_user):
-    class Team:
-        pass
-
-    t = Team()
-    t.boss = make_user(username="boss")
-    t.org = factory.organisation(actor=t.boss, division="131000", name="廊坊芯片封装有限公司")
-    t.demand = factory.demand(organisation=t.org, status=Status.PUBLISHED, city="131003", headcount=1, sharing_modes=["consulting", "remote"])
+def team(world, factory, make_user):
+    """The matching pages' world, its expert leading; two more experts with accounts (a member and an outsider)."""
 
     def expert(username):
         user = make_user(username=username)
@@ -42,9 +27,11 @@ def team(factory, make_user):
         e.user = user
         return e
 
-    t.second_demand = factory.demand(organisation=t.org, status=Status.PUBLISHED, city="131003", headcount=1, sharing_modes=["consulting"])
-    t.lead, t.member, t.outsider = expert("lead"), expert("member"), expert("outsider")
-    return t
+    world.lead = world.expert
+    world.lead.user = world.expert_user
+    world.member, world.outsider = expert("member"), expert("outsider")
+    world.second_demand = factory.demand(organisation=world.org, status=Status.PUBLISHED, city="131003", headcount=1, sharing_modes=["consulting"])
+    return world
 
 
 def _apply(client, t, **extra):
