@@ -447,7 +447,11 @@ def test_team_application_confirmed_by_the_named_member(page, factory, make_user
     pending = page.locator("article", has_text="芯片封装良率提升")
     assert "李牵头" in pending.inner_text()
     page.screenshot(path=str(shots / "expert_teams.png"), full_page=True)
-    pending.locator("text=查看并确认").click()
+    # the invitation also arrives in the notification inbox, linking to the confirmation page
+    page.click("#site-nav >> text=通知")
+    item = page.locator("#notifications li", has_text="李牵头邀请您组团申请“芯片封装良率提升”")
+    item.locator("button", has_text="查看").click()
+    page.wait_for_url("**/portal/expert/teams/*/")
     page.fill("#id_c-coi_declaration", "与廊坊芯片封装有限公司无任职、投资或亲属关系")
     page.locator("button", has_text="确认加入").click()  # without the undertaking: refused, next to the checkbox
     assert "请阅读并作出保密承诺" in page.locator("#f-confidentiality_undertaking").inner_text()

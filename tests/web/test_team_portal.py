@@ -133,3 +133,15 @@ def test_wrong_user_gets_404_and_non_experts_are_sent_to_register(client, team, 
     assert client.get(url).url == reverse("portal:expert_register")
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_named_member_is_notified_with_a_link_to_the_confirmation(client, team):
+    from notifications.models import Notification
+
+    app = _submitted(team)
+    note = Notification.objects.get(recipient=team.member.user)
+    assert note.kind == "invitation_new" and team.demand.title in note.title and team.lead.person.name in note.title
+    assert note.link == reverse("portal:team_confirm", args=[app.pk])
+    assert not Notification.objects.filter(recipient__in=[team.lead.user, team.outsider.user]).exists()
+    client.force_login(team.member.user)
+    assert team.demand.title in client.get(reverse("notifications:inbox")).content.decode()
