@@ -18,8 +18,13 @@ from matching import lifecycle
 from matching import selectors as matching_selectors
 from matching import services as matching_services
 from matching.models import Application as MatchApplication
-from matching.models import ApplicationMember
-from matching.models import Engagement, Invitation, Rating, Recommendation
+from matching.models import (
+    ApplicationMember,
+    Engagement,
+    Invitation,
+    Rating,
+    Recommendation,
+)
 
 from ..choices import Status
 from ..models import Demand, Expert, Graduate, Organisation

@@ -23,7 +23,13 @@ from services.models import Application, ApplicationMaterial, Recognition, Servi
 from .. import domain
 from . import pending_uploads, roles, tokens
 from .common import guarded_write
-from .forms import ApplicationForm, RatingForm, RecognitionDecideForm, RecognitionForm, SupplementForm
+from .forms import (
+    ApplicationForm,
+    RatingForm,
+    RecognitionDecideForm,
+    RecognitionForm,
+    SupplementForm,
+)
 
 REGION_NAMES = {code: zh for code, zh, _en in domain.REGIONS}
 CATEGORY_LABELS = {code: zh for code, zh, _en in standard.CATEGORIES}

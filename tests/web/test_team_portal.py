@@ -16,7 +16,7 @@ from .test_matching_portal import _fresh, world  # noqa: F401 -- the matching pa
 
 
 @pytest.fixture
-def team(world, factory, make_user):
+def team(world, factory, make_user):  # noqa: F811 -- the imported fixture
     """The matching pages' world, its expert leading; two more experts with accounts (a member and an outsider)."""
 
     def expert(username):
