@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from registry import domain
@@ -19,6 +19,7 @@ from .engine import DemandRecord, ExpertRecord, GraduateRecord, mode_mask
 from .engine.acceptance import AcceptanceModel
 from .models import (
     Application,
+    ApplicationMember,
     Engagement,
     Invitation,
     LifecycleEvent,
@@ -281,6 +282,16 @@ def applications_for_demand(demand) -> QuerySet[Application]:
 
 def applications_for_expert(expert) -> QuerySet[Application]:
     return Application.objects.filter(Q(expert=expert) | Q(team__expert=expert)).distinct().select_related("demand")
+
+
+def team_memberships_for_expert(expert) -> QuerySet[ApplicationMember]:
+    """The team applications (组团服务) naming ``expert`` as a member (not as the lead): those awaiting the expert's
+    confirmation on an open application first, then the newest."""
+    pending = Case(When(confirmed_at__isnull=True, application__status=Application.Status.SUBMITTED, then=Value(True)),
+                   default=Value(False), output_field=BooleanField())
+    return (ApplicationMember.objects.filter(expert=expert, role=ApplicationMember.Role.MEMBER)
+            .select_related("application__demand__organisation", "application__expert__person")
+            .annotate(awaiting=pending).order_by("-awaiting", "-application__created_at"))
 
 
 def engagements_for_expert(expert, *, status: str | None = None) -> QuerySet[Engagement]:

@@ -131,6 +131,14 @@ def invitation_created(*, invitation_id: int, recipient, demand_title: str, orga
                   dedupe_key=f"invitation:{invitation_id}:new"))
 
 
+def team_member_named(*, application_id: int, recipient, lead_name: str, demand_title: str, link: str = "") -> bool:
+    """A lead expert applied to a demand naming this expert in the team (组团服务) → the member, who must confirm.
+    An invitation to collaborate like the organisations' (same kind, so the same preference applies)."""
+    return _new(notify(recipient=recipient, kind=Kind.INVITATION_NEW, title=f"{lead_name}邀请您组团申请“{demand_title}”",
+                  body="请确认是否加入团队；确认时须作出利益冲突声明和保密承诺。", link=link,
+                  payload={"application_id": application_id}, dedupe_key=f"application:{application_id}:member:{recipient.pk}"))
+
+
 def invitation_answered(*, invitation_id: int, recipients, expert_name: str, demand_title: str, accepted: bool, reason: str = "", link: str = "") -> int:
     """HOOK: the expert accepted or declined → the inviting organisation's members."""
     kind = Kind.INVITATION_ACCEPTED if accepted else Kind.INVITATION_DECLINED

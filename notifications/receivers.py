@@ -154,6 +154,16 @@ def on_matching_event(sender, instance, created=False, raw=False, **kwargs):
                                               accepted=event.action == "accept", reason=reason,
                                               link=events.link_to("portal:demand_manage", demand.pk))
         return None
+    if event.application_id and event.action == "submit" and event.data.get("team"):
+        from registry.models import Expert
+
+        app = event.application
+        link = events.link_to("portal:team_confirm", app.pk)
+        for member in Expert.objects.filter(pk__in=event.data["team"]).select_related("person__user"):
+            if member.person.user_id:
+                events.team_member_named(application_id=app.pk, recipient=member.person.user, lead_name=app.expert.person.name,
+                                         demand_title=app.demand.title, link=link)
+        return None
     if event.engagement_id:
         engagement = event.engagement
         demand, expert_user = engagement.demand, getattr(engagement.expert.person, "user", None)

@@ -16,6 +16,7 @@ from .. import domain
 from ..choices import (
     DEGREE_CHOICES,
     DEMAND_KIND_CHOICES,
+    MUTUAL_RECOGNITION_CHOICES,
     ORGANISATION_TYPE_CHOICES,
     SEEKING_STATUS_CHOICES,
     SHARING_MODE_CHOICES,
@@ -466,3 +467,37 @@ class RatingForm(PortalForm):
     score = forms.TypedChoiceField(label=_("评分"), coerce=int, widget=forms.RadioSelect,
                                    choices=[(5, _("5 非常满意")), (4, _("4 满意")), (3, _("3 基本满意")), (2, _("2 不满意")), (1, _("1 非常不满意"))])
     comment = forms.CharField(label=_("评价内容"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- 职称互认 (mutual recognition of qualifications) ------------------------------------------------------
+
+
+class RecognitionForm(PortalForm):
+    kind = forms.ChoiceField(label=_("互认事项"), choices=[("", "—")] + list(MUTUAL_RECOGNITION_CHOICES))
+    origin_region = forms.ChoiceField(label=_("取得地"), choices=[("", "—")] + SERVICE_REGION_CHOICES, help_text=_("证书或资格在哪一地取得"))
+    target_region = forms.ChoiceField(label=_("认可地"), choices=[("", "—")] + SERVICE_REGION_CHOICES, help_text=_("希望在哪一地得到认可；由该地工作人员认定"))
+    title_series = forms.ChoiceField(label=_("职称系列"), required=False, choices=[("", "—")] + list(TITLE_SERIES_CHOICES), help_text=_("职称评审证书必填"))
+    title_level = forms.ChoiceField(label=_("职称级别"), required=False, choices=[("", "—")] + [c for c in TITLE_LEVEL_CHOICES if c[0] != "none"],
+                                    help_text=_("职称评审证书必填"))
+    qualification_name = forms.CharField(label=_("资格名称"), max_length=100, widget=forms.TextInput(attrs={"placeholder": _("如：高级工程师")}))
+    certificate_number = forms.CharField(label=_("证书编号"), max_length=50)
+    issuing_authority = forms.CharField(label=_("发证机关"), max_length=100)
+    obtained_on = forms.DateField(label=_("取得日期"), widget=DateInput())
+
+    def service_data(self) -> dict:
+        """Every argument of ``recognition_apply``, blank where a field did not parse (so a trial run still
+        reports the service's other errors)."""
+        d = self.cleaned_data
+        return {name: d.get(name, None if name == "obtained_on" else "") for name in self.fields if name != "form_token"}
+
+
+class RecognitionDecideForm(PortalForm):
+    decision = forms.ChoiceField(label=_("认定结论"), widget=forms.RadioSelect, choices=[("yes", _("予以认可")), ("no", _("不予认可"))])
+    note = forms.CharField(label=_("认定意见"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("不予认可须说明理由"))
+    decision_number = forms.CharField(label=_("认定文号"), required=False, max_length=40)
+    error_aliases: ClassVar[dict[str, str]] = {"status": "__all__", "recognition": "__all__"}
+
+    def service_data(self) -> dict:
+        d = self.cleaned_data
+        return {"recognise": d["decision"] == "yes", "note": d["note"], "decision_number": d["decision_number"]}

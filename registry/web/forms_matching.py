@@ -60,12 +60,30 @@ class DeclineForm(PortalForm):
     error_aliases: ClassVar[dict[str, str]] = {"status": "__all__"}
 
 
+class ExpertNumbersField(forms.CharField):
+    """Expert numbers typed as “12, 15、18”, kept as a list of ints."""
+
+    def to_python(self, value):
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        text = (super().to_python(value) or "").replace("，", ",").replace("、", ",").replace(" ", ",")
+        parts = [p for p in text.split(",") if p]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(_("专家编号应为数字，多个编号用逗号分隔"), code="invalid")
+        return list(dict.fromkeys(int(p) for p in parts))
+
+    def prepare_value(self, value):
+        return ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
 class ApplyDemandForm(PortalForm):
     proposal = forms.CharField(label=_("申请说明 / 揭榜方案"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
                                help_text=_("揭榜挂帅需求必须填写方案"))
     proposed_mode = forms.ChoiceField(label=_("拟合作方式"), required=False, choices=())
     coi_declaration = forms.CharField(label=_("利益冲突声明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text=COI_HELP)
     confidentiality_undertaking = forms.BooleanField(label=CONFIDENTIALITY_TEXT, required=False)
+    team = ExpertNumbersField(label=_("团队成员（组团服务，可选）"), required=False, max_length=200,
+                              help_text=_("填写团队其他成员的专家编号（专家名录中每位专家页面上显示），用逗号分隔；每位成员须在“组团确认”中自行确认加入"))
     error_aliases: ClassVar[dict[str, str]] = {"mode": "proposed_mode", "demand": "__all__", "expert": "__all__"}
 
     def __init__(self, *args, modes=None, **kwargs):
@@ -82,3 +100,11 @@ class EngagementRatingForm(PortalForm):
 
 class TerminateForm(PortalForm):
     reason = forms.CharField(label=_("终止原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TeamConfirmForm(PortalForm):
+    """A team member (组团服务) confirms joining an application, with their own declarations."""
+
+    coi_declaration = forms.CharField(label=_("利益冲突声明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text=COI_HELP)
+    confidentiality_undertaking = forms.BooleanField(label=CONFIDENTIALITY_TEXT, required=False)
+    error_aliases: ClassVar[dict[str, str]] = {"status": "__all__", "expert": "__all__"}

@@ -52,7 +52,8 @@ def navigation(user) -> list[tuple[str, str]]:
     if ENTERPRISE in roles:
         items += [(_("我的单位"), reverse("portal:org_home")), (_("发布需求"), reverse("portal:demand_create"))]
     if EXPERT in roles:
-        items += [(_("邀请"), reverse("portal:expert_inbox")), (_("推荐需求"), reverse("portal:expert_recommended")),
+        items += [(_("邀请"), reverse("portal:expert_inbox")), (_("组团确认"), reverse("portal:expert_teams")),
+                  (_("推荐需求"), reverse("portal:expert_recommended")),
                   (_("专家资料"), reverse("portal:expert_profile"))]
     if ENTERPRISE in roles or EXPERT in roles:
         items.append((_("合作"), reverse("portal:engagements")))
@@ -60,6 +61,9 @@ def navigation(user) -> list[tuple[str, str]]:
         items += [(_("推荐岗位"), reverse("portal:graduate_positions")), (_("毕业生资料"), reverse("portal:graduate_profile"))]
     if TALENT in roles:
         items += [(_("人才认定"), reverse("portal:talent_home")), (_("人才卡"), reverse("portal:talent_card"))]
+    if TALENT in roles or EXPERT in roles:
+        items.append((_("职称互认"), reverse("portal:recognitions")))
     if STAFF in roles:
-        items += [(_("审核队列"), reverse("portal:staff_queue")), (_("通办审核"), reverse("portal:staff_applications")), (_("管理后台"), reverse("admin:index"))]
+        items += [(_("审核队列"), reverse("portal:staff_queue")), (_("通办审核"), reverse("portal:staff_applications")),
+                  (_("互认认定"), reverse("portal:staff_recognitions")), (_("管理后台"), reverse("admin:index"))]
     return items

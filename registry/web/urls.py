@@ -28,6 +28,8 @@ portal_patterns = [
     path("portal/engagements/", views_matching.engagements, name="engagements"),
     path("portal/expert/inbox/", views_matching.expert_inbox, name="expert_inbox"),
     path("portal/expert/recommended/", views_matching.expert_recommended, name="expert_recommended"),
+    path("portal/expert/teams/", views_matching.expert_teams, name="expert_teams"),
+    path("portal/expert/teams/<int:pk>/", views_matching.team_confirm, name="team_confirm"),
     path("portal/graduate/positions/", views_matching.graduate_positions, name="graduate_positions"),
     path("portal/expert/register/", views_people.expert_register, name="expert_register"),
     path("portal/expert/", views_people.expert_profile, name="expert_profile"),
@@ -42,10 +44,12 @@ portal_patterns = [
     path("portal/applications/<int:pk>/", views_services.application_detail, name="application_detail"),
     path("portal/applications/<int:pk>/materials/<int:material_pk>/", views_services.material_file, name="application_material"),
     path("portal/applications/<int:pk>/result/", views_services.result_file, name="application_result"),
+    path("portal/recognitions/", views_services.recognitions, name="recognitions"),
     path("portal/card/", views_services.talent_card, name="talent_card"),
     path("staff/", views_staff.staff_queue, name="staff_queue"),
     path("staff/applications/", views_services.staff_applications, name="staff_applications"),
     path("staff/applications/<int:pk>/", views_services.staff_application, name="staff_application"),
+    path("staff/recognitions/", views_services.staff_recognitions, name="staff_recognitions"),
     path("staff/act/<slug:kind>/<int:pk>/", views_staff.staff_act, name="staff_act"),
 ]
 

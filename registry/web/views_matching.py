@@ -18,7 +18,13 @@ from matching import lifecycle
 from matching import selectors as matching_selectors
 from matching import services as matching_services
 from matching.models import Application as MatchApplication
-from matching.models import Engagement, Invitation, Rating, Recommendation
+from matching.models import (
+    ApplicationMember,
+    Engagement,
+    Invitation,
+    Rating,
+    Recommendation,
+)
 
 from ..choices import Status
 from ..models import Demand, Expert, Graduate, Organisation
@@ -30,6 +36,7 @@ from .forms_matching import (
     DeclineForm,
     EngagementRatingForm,
     InviteForm,
+    TeamConfirmForm,
     TerminateForm,
     common_modes,
 )
@@ -288,8 +295,10 @@ def expert_recommended(request):
 
             def write(f):
                 d = f.cleaned_data
+                team = _team_experts(d["team"])
                 matching_services.application_submit(actor=request.user, demand=demand, proposal=d["proposal"], proposed_mode=d["proposed_mode"],
-                                                     coi_declaration=d["coi_declaration"], confidentiality_undertaking=d["confidentiality_undertaking"])
+                                                     team=team, coi_declaration=d["coi_declaration"],
+                                                     confidentiality_undertaking=d["confidentiality_undertaking"])
                 return reverse("portal:expert_inbox") + "#applications"
 
             response = guarded_write(request, form, write, message=_("申请已提交，等待需求单位答复。"), probe=False)
@@ -300,6 +309,59 @@ def expert_recommended(request):
     rows = [{"rec": r, "explanation": _explanation(r), "form": failed.get(f"p{r.demand_id}") or ApplyDemandForm(prefix=f"p{r.demand_id}", modes=common_modes(r.demand, expert))}
             for r in recs]
     return render(request, "portal/expert_recommended.html", {"expert": expert, "rows": rows})
+
+
+def _team_experts(numbers: list[int]) -> list[Expert]:
+    """The experts a lead names by number; an unknown number is an error on the field (the service checks the rest)."""
+    found = {e.pk: e for e in Expert.objects.filter(pk__in=numbers)}
+    missing = [str(n) for n in numbers if n not in found]
+    if missing:
+        raise ValidationError({"team": _("未找到专家编号：%(numbers)s") % {"numbers": "、".join(missing)}})
+    return [found[n] for n in numbers]
+
+
+# --- expert: team applications (组团服务) to confirm -------------------------------------------------------
+
+
+@login_required
+def expert_teams(request):
+    expert = _expert_of(request.user)
+    if expert is None:
+        return redirect("portal:expert_register")
+    memberships = list(matching_selectors.team_memberships_for_expert(expert))
+    return render(request, "portal/expert_teams.html", {
+        "expert": expert, "pending": [m for m in memberships if m.awaiting], "others": [m for m in memberships if not m.awaiting],
+        "labels": STATUS_LABELS,
+    })
+
+
+@login_required
+def team_confirm(request, pk: int):
+    expert = _expert_of(request.user)
+    if expert is None:
+        return redirect("portal:expert_register")
+    # only a named member sees the application (another expert's team is not revealed)
+    member = get_object_or_404(ApplicationMember.objects.select_related("application__demand__organisation", "application__expert__person"),
+                               application_id=pk, expert=expert, role=ApplicationMember.Role.MEMBER)
+    application = member.application
+    form = TeamConfirmForm(request.POST or None, prefix="c")
+    if request.method == "POST":
+        def write(f):
+            d = f.cleaned_data
+            matching_services.application_member_confirm(actor=request.user, application=application, coi_declaration=d["coi_declaration"],
+                                                         confidentiality_undertaking=d["confidentiality_undertaking"])
+            return reverse("portal:team_confirm", args=[application.pk])
+
+        response = guarded_write(request, form, write, message=_("您已确认加入该团队，等待需求单位答复。"))
+        if response:
+            return response
+        member.refresh_from_db()
+        application.refresh_from_db()
+    team = list(application.team.select_related("expert__person").order_by("-role", "pk"))
+    return render(request, "portal/team_confirm.html", {
+        "member": member, "app": application, "demand": application.demand, "team": team, "form": form, "labels": STATUS_LABELS,
+        "can_confirm": member.confirmed_at is None and application.status == MatchApplication.Status.SUBMITTED,
+    })
 
 
 # --- graduate: recommended positions ------------------------------------------------------------------

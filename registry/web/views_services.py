@@ -18,12 +18,18 @@ from django.utils.translation import gettext as _
 from services import selectors as service_selectors
 from services import services as service_services
 from services import standard, workflow
-from services.models import Application, ApplicationMaterial, ServiceItem
+from services.models import Application, ApplicationMaterial, Recognition, ServiceItem
 
 from .. import domain
-from . import roles, tokens
+from . import pending_uploads, roles, tokens
 from .common import guarded_write
-from .forms import ApplicationForm, RatingForm, SupplementForm
+from .forms import (
+    ApplicationForm,
+    RatingForm,
+    RecognitionDecideForm,
+    RecognitionForm,
+    SupplementForm,
+)
 
 REGION_NAMES = {code: zh for code, zh, _en in domain.REGIONS}
 CATEGORY_LABELS = {code: zh for code, zh, _en in standard.CATEGORIES}
@@ -62,7 +68,9 @@ def apply(request, code: str):
     version = item.current_version
     person = roles.person_of(request.user)
     initial = {"accept_region": getattr(request.user, "region", "") or "13"}
-    form = ApplicationForm(request.POST or None, request.FILES or None, version=version, initial=initial)
+    token = request.POST.get(tokens.FIELD) if request.method == "POST" else None
+    files = pending_uploads.restore(request, token, request.FILES, drop=request.POST.getlist(pending_uploads.DROP_FIELD)) if token else None
+    form = ApplicationForm(request.POST or None, files, version=version, initial=initial)
     if request.method == "POST":
         def write(f):
             application = service_services.application_submit(actor=request.user, item=item, **f.service_data())
@@ -70,8 +78,11 @@ def apply(request, code: str):
 
         response = guarded_write(request, form, write, message=_("申请已提交。受理地工作人员将进行形式审查，请留意办理状态。"), draft=f"apply-{code}", probe=False)
         if response:
+            pending_uploads.discard(request, token, files)
             return response
-    return render(request, "portal/service_apply.html", {"item": item, "version": version, "form": form, "person": person, "draft_key": f"apply-{code}"})
+        pending_uploads.keep(request, token, form)
+    return render(request, "portal/service_apply.html", {"item": item, "version": version, "form": form, "person": person, "draft_key": f"apply-{code}",
+                                                         "kept": pending_uploads.kept(request, token)})
 
 
 @login_required
@@ -102,6 +113,7 @@ def application_detail(request, pk: int):
     rated = hasattr(app, "rating")
     if app.status == workflow.COMPLETED and not rated:
         rating_form = RatingForm()
+    kept: dict = {}
     if request.method == "POST":
         action = request.POST.get("action")
         done = tokens.result_of(request.POST.get(tokens.FIELD))
@@ -109,7 +121,9 @@ def application_detail(request, pk: int):
             messages.info(request, _("该表单已经提交过，没有重复处理。"))
             return redirect(done)
         if action == "supplement" and supplement_form is not None:
-            supplement_form = SupplementForm(request.POST, request.FILES, version=app.version, notice=notice)
+            token = request.POST.get(tokens.FIELD)
+            files = pending_uploads.restore(request, token, request.FILES, drop=request.POST.getlist(pending_uploads.DROP_FIELD))
+            supplement_form = SupplementForm(request.POST, files, version=app.version, notice=notice)
 
             def write(f):
                 service_services.application_supplement(actor=request.user, application=app, files=f.files_by_key())
@@ -117,7 +131,10 @@ def application_detail(request, pk: int):
 
             response = guarded_write(request, supplement_form, write, message=_("补正材料已提交，办理时限继续计算。"), probe=False)
             if response:
+                pending_uploads.discard(request, token, files)
                 return response
+            pending_uploads.keep(request, token, supplement_form)
+            kept = pending_uploads.kept(request, token)
         elif action == "rate" and rating_form is not None:
             rating_form = RatingForm(request.POST)
 
@@ -138,7 +155,7 @@ def application_detail(request, pk: int):
                 messages.success(request, _("申请已撤回。"))
             return redirect("portal:application_detail", pk=pk)
     return render(request, "portal/application_detail.html", _detail_context(app, sides) | {
-        "supplement_form": supplement_form, "rating_form": rating_form, "notice": notice,
+        "supplement_form": supplement_form, "rating_form": rating_form, "notice": notice, "kept": kept,
     })
 
 
@@ -178,6 +195,59 @@ def talent_card(request):
         qr = mark_safe(service_selectors.talent_card_qr_svg(card)) if card.status == card.State.ACTIVE else ""  # our own SVG
         shown.append({"card": card, "qr": qr, "services": list(card.entitled_services.all())})
     return render(request, "portal/talent_card.html", {"cards": shown, "card_item": ServiceItem.objects.filter(code="JJJ-RC-001").first()})
+
+
+# --- 职称互认 (mutual recognition of titles and qualifications) --------------------------------------------
+
+
+@login_required
+def recognitions(request):
+    """The applicant: ask another region to recognise a qualification; their applications and decisions."""
+    form = RecognitionForm(request.POST or None)
+    if request.method == "POST":
+        def write(f):
+            service_services.recognition_apply(actor=request.user, **f.service_data())
+            return reverse("portal:recognitions") + "#mine"
+
+        response = guarded_write(request, form, write, message=_("互认申请已提交，由认可地工作人员认定。"), draft="recognition")
+        if response:
+            return response
+    return render(request, "portal/recognitions.html", {
+        "form": form, "items": service_selectors.recognitions_of_applicant(request.user), "region_names": REGION_NAMES,
+    })
+
+
+@staff_member_required(login_url="login")
+def staff_recognitions(request):
+    """Staff of the 认可地: the region's queue of recognition applications (oldest first) and the decision."""
+    user = request.user
+    queue = service_selectors.recognitions_for_staff(user).select_related("applicant", "decided_by")
+    failed: dict[int, RecognitionDecideForm] = {}
+    if request.method == "POST":
+        # another region's application is not revealed (the service enforces the region too)
+        recognition = get_object_or_404(queue, pk=request.POST.get("recognition") or 0)
+        form = RecognitionDecideForm(request.POST, prefix=f"r{recognition.pk}")
+
+        def write(f):
+            service_services.recognition_decide(actor=user, recognition=recognition, **f.service_data())
+            return reverse("portal:staff_recognitions")
+
+        response = guarded_write(request, form, write, message=_("已作出认定：%(name)s") % {"name": recognition.qualification_name})
+        if response:
+            return response
+        recognition.refresh_from_db()
+        if recognition.status == Recognition.State.SUBMITTED:
+            failed[recognition.pk] = form
+        else:  # decided meanwhile (another tab, a colleague): the service's message on top, the row is gone from the queue
+            for msg in form.non_field_errors():
+                messages.error(request, msg)
+    pending = [{"rec": r, "form": failed.get(r.pk) or RecognitionDecideForm(prefix=f"r{r.pk}")}
+               for r in queue.filter(status=Recognition.State.SUBMITTED).order_by("submitted_at")]
+    decided = list(queue.exclude(status=Recognition.State.SUBMITTED).order_by("-decided_at")[:20])
+    return render(request, "portal/staff_recognitions.html", {
+        "pending": pending, "decided": decided,
+        "region_name": REGION_NAMES.get(user.region, ""), "region_names": REGION_NAMES,
+    })
 
 
 # --- staff -------------------------------------------------------------------------------------------------

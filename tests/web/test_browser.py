@@ -411,6 +411,96 @@ def test_enterprise_invites_recommended_expert_who_accepts_in_inbox(page, factor
     holder.reset()
 
 
+def test_team_application_confirmed_by_the_named_member(page, factory, make_user, shots, cache_cleared):
+    """组团服务: expert A applies to a demand naming expert B by number; B finds it under 组团确认 and confirms with
+    the declarations (refused first without the undertaking, the message next to the field)."""
+    from matching.holder import holder
+    from matching.models import ApplicationMember
+
+    holder.reset()
+    boss = make_user(username="langfang_corp")
+    org = factory.organisation(actor=boss, division="131000", name="廊坊芯片封装有限公司")
+    demand = factory.demand(organisation=org, status=Status.PUBLISHED, city="131003", title="芯片封装良率提升", headcount=1,
+                            sharing_modes=["consulting", "remote"])
+    experts = {}
+    for username, name in (("expert_lead", "李牵头"), ("expert_member", "赵成员")):
+        user = make_user(username=username)
+        expert = factory.expert(name=name, industries=["3973"], disciplines=["F0406"], skills=["集成电路封装", "封装测试"])
+        expert.person.user = user
+        expert.person.save()
+        experts[username] = expert
+
+    _login(page, "expert_lead")
+    page.click("#site-nav >> text=推荐需求")
+    page.click("text=获取推荐")
+    card = page.locator("li.card", has_text="芯片封装良率提升")
+    card.locator("summary", has_text="申请对接").click()
+    card.locator("textarea[name$='-coi_declaration']").fill("无")
+    card.locator("input[name$='-confidentiality_undertaking']").check()
+    card.locator("input[name$='-team']").fill(str(experts["expert_member"].pk))
+    card.locator("button", has_text="提交申请").click()
+    assert "申请已提交" in page.locator(".messages").inner_text()
+    _logout(page)
+
+    _login(page, "expert_member")
+    page.click("#site-nav >> text=组团确认")
+    pending = page.locator("article", has_text="芯片封装良率提升")
+    assert "李牵头" in pending.inner_text()
+    page.screenshot(path=str(shots / "expert_teams.png"), full_page=True)
+    # the invitation also arrives in the notification inbox, linking to the confirmation page
+    page.click("#site-nav >> text=通知")
+    item = page.locator("#notifications li", has_text="李牵头邀请您组团申请“芯片封装良率提升”")
+    item.locator("button", has_text="查看").click()
+    page.wait_for_url("**/portal/expert/teams/*/")
+    page.fill("#id_c-coi_declaration", "与廊坊芯片封装有限公司无任职、投资或亲属关系")
+    page.locator("button", has_text="确认加入").click()  # without the undertaking: refused, next to the checkbox
+    assert "请阅读并作出保密承诺" in page.locator("#f-confidentiality_undertaking").inner_text()
+    assert page.locator("#id_c-coi_declaration").input_value() == "与廊坊芯片封装有限公司无任职、投资或亲属关系"
+    page.check("#id_c-confidentiality_undertaking")
+    page.screenshot(path=str(shots / "team_confirm.png"), full_page=True)
+    page.locator("button", has_text="确认加入").click()
+    assert "您已确认加入该团队" in page.locator(".messages").inner_text()
+    member = ApplicationMember.objects.get(expert=experts["expert_member"])
+    assert member.confirmed_at is not None and member.application.demand_id == demand.pk
+    holder.reset()
+
+
+def test_recognition_applied_for_and_decided_by_the_target_region(page, make_user, staff_he, shots, cache_cleared):
+    """职称互认: a Beijing title is to be recognised in Hebei; Hebei staff decide in their queue."""
+    make_user(username="title_holder")
+    _login(page, "title_holder")
+    page.goto("/portal/recognitions/")
+    page.select_option("#id_kind", "title_certificate")
+    page.select_option("#id_origin_region", "11")
+    page.select_option("#id_target_region", "13")
+    page.select_option("#id_title_series", "engineering")
+    page.fill("#id_qualification_name", "高级工程师")
+    page.fill("#id_certificate_number", "京高评2019-0123")
+    page.fill("#id_issuing_authority", "北京市人力资源和社会保障局")
+    page.fill("#id_obtained_on", "2019-12-01")
+    page.locator("main button", has_text="提交申请").click()  # the level is missing: the service says so next to it
+    assert "请选择职称级别" in page.locator("#f-title_level").inner_text()
+    page.select_option("#id_title_level", "senior")
+    page.locator("main button", has_text="提交申请").click()
+    assert "待认定" in page.locator("#mine").locator("xpath=following-sibling::*[1]").inner_text()
+    page.screenshot(path=str(shots / "recognitions.png"), full_page=True)
+    _logout(page)
+
+    _login(page, "staff_he")
+    page.click("#site-nav >> text=互认认定")
+    card = page.locator("article", has_text="京高评2019-0123")
+    card.locator("label", has_text="不予认可").click()
+    card.locator("button", has_text="作出认定").click()  # no reason given: refused next to the note
+    card = page.locator("article", has_text="京高评2019-0123")
+    assert "不予认可须说明理由" in card.inner_text()
+    card.locator("label", has_text="予以认可").first.click()
+    card.locator("input[name$='-decision_number']").fill("冀人社认〔2026〕1号")
+    page.screenshot(path=str(shots / "staff_recognitions.png"), full_page=True)
+    card.locator("button", has_text="作出认定").click()
+    assert "已作出认定" in page.locator(".messages").inner_text()
+    assert "没有待认定的申请" in page.locator("main").inner_text()
+
+
 UNLABELLED_JS = """() => Array.from(document.querySelectorAll('input, select, textarea'))
   .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
   .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
@@ -431,7 +521,7 @@ def test_every_visible_control_has_a_label_and_one_h1(page, factory, make_user, 
         assert page.locator("h1").count() == 1, url
     _login(page, "a11y_corp")
     for url in ["/portal/", "/portal/demands/new/", "/portal/org/register/", "/portal/expert/register/", "/portal/graduate/register/",
-                "/portal/services/JJJ-ZC-001/apply/"]:
+                "/portal/services/JJJ-ZC-001/apply/", "/portal/recognitions/"]:
         page.goto(url)
         page.evaluate("() => document.querySelectorAll('fieldset.step').forEach(s => s.hidden = false)")  # every step of the demand form
         assert page.evaluate(UNLABELLED_JS) == [], url

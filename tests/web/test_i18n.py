@@ -51,3 +51,42 @@ def test_member_and_staff_pages_in_english(client, factory, make_user, staff_he)
     html = _ok(client, "/staff/")
     assert "Review queue" in html and "Approve" in html
     _ok(client, "/staff/applications/")
+
+
+def test_team_and_recognition_pages_in_english(client, factory, make_user, staff_he):
+    import datetime as dt
+
+    from matching import services as matching_services
+    from services import services as service_services
+
+    boss = make_user()
+    org = factory.organisation(actor=boss, division="131000")
+    demand = factory.demand(organisation=org, status=Status.PUBLISHED, city="131003", sharing_modes=["consulting", "remote"])
+    lead, member = factory.expert(), factory.expert()
+    for e in (lead, member):
+        e.person.user = make_user()
+        e.person.save()
+    app = matching_services.application_submit(actor=lead.person.user, demand=demand, team=[member], coi_declaration="无",
+                                               confidentiality_undertaking=True)
+    client.force_login(member.person.user)
+    assert "Awaiting my confirmation" in _ok(client, "/portal/expert/teams/")
+    html = _ok(client, f"/portal/expert/teams/{app.pk}/")
+    assert "Confirm joining the team" in html and "Conflict-of-interest" in html
+    assert "Title recognition" in _ok(client, "/portal/recognitions/")
+    service_services.recognition_apply(actor=member.person.user, kind="title_certificate", origin_region="11", target_region="13",
+                                       qualification_name="高级工程师", certificate_number="C-1", issuing_authority="北京市人社局",
+                                       obtained_on=dt.date(2019, 12, 1), title_series="engineering", title_level="senior")
+    client.force_login(staff_he)
+    html = _ok(client, "/staff/recognitions/")
+    assert "Recognition decisions" in html and "A refusal needs a reason" in html
+
+
+def test_admin_strings_in_english(client, make_user):
+    """The admin's own strings (models, fields, actions) are translated too."""
+    client.force_login(make_user(superuser=True))
+    for url, text in (("/admin/services/recognition/", "Recognition of titles and qualifications"),
+                      ("/admin/notifications/delivery/", "Notification deliveries (outbox)"),
+                      ("/admin/matching/application/", "Application / challenge entry")):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert text in r.content.decode(), url

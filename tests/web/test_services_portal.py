@@ -159,3 +159,105 @@ def test_talent_card_page_shows_the_qr(client, make_user, staff_bj):
     page = client.get(reverse("portal:talent_card")).content.decode()
     assert card.number in page and "<svg" in page and "人才卡" in client.get(reverse("home")).content.decode()
     assert talent.person.id_number not in page
+
+
+def _pending_files(root):
+    folder = root / "pending-uploads"
+    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_files_that_passed_are_kept_after_a_form_error_and_used_on_the_next_submit(client, make_user, settings):
+    from services.models import Application
+
+    client.force_login(make_user())
+    token = tokens.issue()
+    renamed_exe = SimpleUploadedFile("证书.pdf", b"MZ\x90\x00" + b"\x00" * 40)
+    r = _apply(client, form_token=token, m_form="", m_title_certificate=renamed_exe, note="用于天津聘任")
+    html = r.content.decode()
+    assert r.status_code == 200 and "内容与扩展名不符" in html
+    # the good file is kept and shown with a remove option; the refused one is not kept
+    assert "已上传：<strong>身份证.pdf</strong>" in html and 'name="drop_upload" value="m_id_card"' in html
+    assert "证书.pdf</strong>" not in html and len(_pending_files(settings.MEDIA_ROOT)) == 1
+    # the next submit of the same form sends only the files that were missing
+    r = client.post(reverse("portal:service_apply", args=[ITEM]), {
+        "form_token": token, "accept_region": "12", "handle_region": "11", "delivery": "download",
+        "m_form": pdf("申请表.pdf"), "m_title_certificate": pdf("职称证书.pdf")})
+    assert r.status_code == 302
+    app = Application.objects.get()
+    assert sorted(m.original_name for m in app.materials.all()) == ["申请表.pdf", "职称证书.pdf", "身份证.pdf"]
+    assert app.materials.get(key="id_card").file.read().startswith(b"%PDF")
+    assert _pending_files(settings.MEDIA_ROOT) == []  # the kept copy went with the success
+    assert "pending_uploads" not in client.session or token not in client.session["pending_uploads"]
+
+
+def test_a_kept_file_can_be_removed_or_replaced(client, make_user, settings):
+    from services.models import Application
+
+    client.force_login(make_user())
+    token = tokens.issue()
+    _apply(client, form_token=token, m_form="")
+    assert len(_pending_files(settings.MEDIA_ROOT)) == 2  # id card and certificate kept
+    # removed: the mandatory material is asked for again, its copy is deleted
+    r = _apply(client, form_token=token, m_id_card="", m_title_certificate="", m_form="", drop_upload=["m_id_card"])
+    html = r.content.decode()
+    assert 'id="id_m_id_card_error"' in html
+    assert "已上传：<strong>身份证.pdf</strong>" not in html and "已上传：<strong>职称证书.pdf</strong>" in html
+    # replaced: a new file for the input wins over the kept one
+    r = _apply(client, form_token=token, m_id_card=pdf("新身份证.pdf"), m_title_certificate="", m_form=pdf("申请表.pdf"))
+    assert r.status_code == 302
+    names = sorted(m.original_name for m in Application.objects.get().materials.all())
+    assert names == ["新身份证.pdf", "申请表.pdf", "职称证书.pdf"] and _pending_files(settings.MEDIA_ROOT) == []
+
+
+def test_kept_files_belong_to_the_session_that_uploaded_them(client, make_user, settings):
+    from django.test import Client
+
+    from services.models import Application
+
+    client.force_login(make_user())
+    token = tokens.issue()
+    _apply(client, form_token=token, m_form="")
+    other = Client()
+    other.force_login(make_user())
+    r = _apply(other, form_token=token, m_id_card="", m_title_certificate="")
+    html = r.content.decode()
+    assert r.status_code == 200 and Application.objects.count() == 0
+    assert "身份证.pdf" not in html and "职称证书.pdf" not in html and "m_id_card_error" in html
+
+
+def test_copies_of_abandoned_forms_are_purged(client, make_user, settings):
+    import os
+    import time
+
+    from registry.web import pending_uploads
+
+    client.force_login(make_user())
+    _apply(client, m_form="")
+    assert len(_pending_files(settings.MEDIA_ROOT)) == 2
+    assert pending_uploads.purge_stale() == 0  # fresh: kept
+    old = time.time() - tokens.TTL - 60
+    for p in (settings.MEDIA_ROOT / "pending-uploads").rglob("*"):
+        if p.is_file():
+            os.utime(p, (old, old))
+    assert pending_uploads.purge_stale() == 2 and _pending_files(settings.MEDIA_ROOT) == []
+
+
+def test_supplement_keeps_a_checked_file_across_an_error(client, make_user, staff_bj, staff_tj, settings):
+    from services import services as service_services
+    from services.models import Application
+
+    applicant = make_user()
+    client.force_login(applicant)
+    _apply(client)
+    app = Application.objects.get()
+    service_services.application_accept(actor=staff_tj, application=app)
+    service_services.application_request_correction(actor=staff_bj, application=app, items=[
+        {"key": "title_certificate", "reason": "扫描件不清晰"}, {"key": "id_card", "reason": "已过期"}])
+    url = reverse("portal:application_detail", args=[app.pk])
+    token = tokens.issue()
+    r = client.post(url, {"action": "supplement", "form_token": token, "m_title_certificate": pdf("清晰证书.pdf")})
+    assert r.status_code == 200 and "已上传：<strong>清晰证书.pdf</strong>" in r.content.decode()
+    r = client.post(url, {"action": "supplement", "form_token": token, "m_id_card": pdf("新身份证.pdf")})
+    assert r.status_code == 302
+    assert {m.original_name for m in app.materials.filter(supplement=True)} == {"清晰证书.pdf", "新身份证.pdf"}
+    assert _pending_files(settings.MEDIA_ROOT) == []
