@@ -111,7 +111,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env("
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
 # Each request is one transaction: a failed request leaves nothing half-written (and a database error in one
-# request never poisons the next in a test transaction on PostgreSQL).
+# request never poisons the next in a test transaction on PostgreSQL). The API's reads are the exception: they
+# run without one (no BEGIN/COMMIT round trips; registry.apikit.views.ApiView.dispatch), its writes keep one.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
