@@ -173,36 +173,38 @@ def _expert_rows(caller, pk, rows_of):
 _STATUS_PARAM = OpenApiParameter("status", str, description="只看该状态 / Only this status")
 
 
-@extend_schema_view(get=extend_schema(
-    tags=["matching"], summary="专家收到的邀请 / An expert's invitations", parameters=[_STATUS_PARAM],
-    description="专家本人看到全部；工作人员与合作系统看到本地区需求发出的邀请。 / All of them for the expert; staff and partners see those of their region's demands.",
-    examples=[OpenApiExample("示例 / Example", value=INV_EXAMPLE, response_only=True)]))
-class ExpertInvitationsApi(_Fake, ListView):
+class _ExpertRowsApi(_Fake, ListView):
+    """An expert's invitations or engagements (``rows_of``: the selector), ``?status=`` to narrow them."""
+
     read_scope = "matching:read"
+    filter_backends: list = []
+    ordering = ("-created_at", "-id")
+    rows_of = None
+
+    def real_queryset(self):
+        status_ = self.request.query_params.get("status") or None
+        return _expert_rows(self.caller, self.kwargs["pk"], lambda expert: type(self).rows_of(expert, status=status_))
+
+
+def _expert_rows_doc(zh: str, en: str, example: dict):
+    return extend_schema_view(get=extend_schema(
+        tags=["matching"], summary=f"专家的{zh} / An expert's {en}", parameters=[_STATUS_PARAM],
+        description=f"专家本人看到全部；工作人员与合作系统看到本地区需求的{zh}。 / All of them for the expert; staff and partners see those of their region's demands.",
+        examples=[OpenApiExample("示例 / Example", value=example, response_only=True)]))
+
+
+@_expert_rows_doc("邀请", "invitations", INV_EXAMPLE)
+class ExpertInvitationsApi(_ExpertRowsApi):
     serializer_class = s.InvitationOut
-    filter_backends: list = []
-    ordering = ("-created_at", "-id")
     fake_model = Invitation
-
-    def real_queryset(self):
-        status_ = self.request.query_params.get("status") or None
-        return _expert_rows(self.caller, self.kwargs["pk"], lambda e: selectors.invitations_for_expert(e, status=status_))
+    rows_of = staticmethod(selectors.invitations_for_expert)
 
 
-@extend_schema_view(get=extend_schema(
-    tags=["matching"], summary="专家的合作 / An expert's engagements", parameters=[_STATUS_PARAM],
-    description="专家本人看到全部；工作人员与合作系统看到本地区需求的合作。 / All of them for the expert; staff and partners see those of their region's demands.",
-    examples=[OpenApiExample("示例 / Example", value=ENG_EXAMPLE, response_only=True)]))
-class ExpertEngagementsApi(_Fake, ListView):
-    read_scope = "matching:read"
+@_expert_rows_doc("合作", "engagements", ENG_EXAMPLE)
+class ExpertEngagementsApi(_ExpertRowsApi):
     serializer_class = s.EngagementOut
-    filter_backends: list = []
-    ordering = ("-created_at", "-id")
     fake_model = Engagement
-
-    def real_queryset(self):
-        status_ = self.request.query_params.get("status") or None
-        return _expert_rows(self.caller, self.kwargs["pk"], lambda e: selectors.engagements_for_expert(e, status=status_))
+    rows_of = staticmethod(selectors.engagements_for_expert)
 
 
 # ----------------------------------------------------------------------------------------------------------
