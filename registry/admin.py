@@ -474,7 +474,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ("kind", "state", "mode")
     search_fields = ("original_name", "partner")
     readonly_fields = ("kind", "mode", "original_name", "size", "partner", "created_by", "state", "progress_display", "total_rows", "processed_rows",
-                       "imported_rows", "failed_rows", "duplicate_candidates", "error", "started_at", "heartbeat_at", "requeues", "finished_at", "summary", "report_table")
+                       "imported_rows", "failed_rows", "duplicate_candidates", "error", "started_at", "queued_at", "heartbeat_at", "requeues", "resends", "finished_at", "summary", "report_table")
     exclude = ("file", "report", "task_id")
     change_form_template = "admin/registry/importjob_change_form.html"
 

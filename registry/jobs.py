@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import importing, permissions
@@ -33,7 +34,8 @@ def import_job_create(*, actor, kind: str, mode: str, upload, partner: str = "")
             f"文件大小 {upload.size / 1048576:.1f} MB 超过上限 {settings.IMPORT_MAX_UPLOAD_BYTES / 1048576:.0f} MB，请拆分后分批导入", code="too_large")]})
     if upload.size == 0:
         raise ValidationError({"file": [ValidationError("文件为空", code="empty")]})
-    job = ImportJob.objects.create(kind=kind, mode=mode, original_name=(upload.name or "")[:200], size=upload.size, partner=partner[:64], created_by=actor)
+    job = ImportJob.objects.create(kind=kind, mode=mode, original_name=(upload.name or "")[:200], size=upload.size, partner=partner[:64], created_by=actor,
+                                   queued_at=timezone.now())
     job.file.save(f"import-{job.pk}", ContentFile(upload.read()), save=True)
     transaction.on_commit(lambda: _dispatch(job.pk))
     return job
@@ -127,7 +129,7 @@ def import_jobs_requeue_stalled(*, now=None) -> dict[str, int]:
         current = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING, requeues=job.requeues)
         if job.requeues < settings.IMPORT_JOB_MAX_REQUEUES:
             with transaction.atomic():
-                if current.update(state=ImportJob.State.PENDING, requeues=job.requeues + 1, heartbeat_at=None, task_id=""):
+                if current.update(state=ImportJob.State.PENDING, requeues=job.requeues + 1, heartbeat_at=None, task_id="", queued_at=now):
                     requeued += 1
                     log.warning("import job %s stalled (no heartbeat since %s): requeued, attempt %s", job.pk, beat, job.requeues + 2)
                     transaction.on_commit(partial(_dispatch, job.pk))
@@ -135,6 +137,33 @@ def import_jobs_requeue_stalled(*, now=None) -> dict[str, int]:
             failed += 1
             log.error("import job %s stalled after %s requeues: failed", job.pk, job.requeues)
     return {"requeued": requeued, "failed": failed}
+
+
+UNSENT_MESSAGE = "导入任务排队后一直未被执行（已重发 {n} 次），已停止；未导入任何记录。请稍后重新上传，或联系管理员"
+
+
+def import_jobs_resend_pending(*, now=None) -> dict[str, int]:
+    """Pending jobs queued longer ago than ``IMPORT_JOB_PENDING_RESEND_SECONDS`` (their Celery message was lost: a
+    broker restart, a failed publish after the commit) are queued again, at most ``IMPORT_JOB_MAX_RESENDS`` times;
+    then they fail with a message. A duplicate message is harmless: a worker takes a job only by moving it from
+    pending to running for its current attempt (:func:`import_job_execute`), so of two deliveries one runs it and the
+    other finds it taken. Each change here is conditional on the state, attempt and resend count read."""
+    now = now or timezone.now()
+    before = now - dt.timedelta(seconds=settings.IMPORT_JOB_PENDING_RESEND_SECONDS)
+    resent = unsent = 0
+    waiting = ImportJob.objects.filter(state=ImportJob.State.PENDING).annotate(since=Coalesce("queued_at", "created_at")).filter(since__lt=before)
+    for job in waiting.order_by("pk"):
+        current = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PENDING, requeues=job.requeues, resends=job.resends)
+        if job.resends < settings.IMPORT_JOB_MAX_RESENDS:
+            with transaction.atomic():
+                if current.update(resends=job.resends + 1, queued_at=now, task_id=""):
+                    resent += 1
+                    log.warning("import job %s pending since %s: message re-sent (%s)", job.pk, job.since, job.resends + 1)
+                    transaction.on_commit(partial(_dispatch, job.pk))
+        elif _finish(job, current, state=ImportJob.State.FAILED, error=UNSENT_MESSAGE.format(n=job.resends), report={}):
+            unsent += 1
+            log.error("import job %s still pending after %s re-sent messages: failed", job.pk, job.resends)
+    return {"resent": resent, "unsent": unsent}
 
 
 def job_heartbeat(job: ImportJob):

@@ -650,6 +650,8 @@ class ImportJob(TimeStamped):
     task_id = models.CharField(max_length=64, blank=True)
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)  # set when a worker starts it; then in the cache
     requeues = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)  # also the attempt a worker owns (registry.jobs)
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)  # last put on the queue (created, requeued, re-sent)
+    resends = models.PositiveSmallIntegerField(_("重发次数"), default=0)  # messages re-sent for a job left pending (registry.jobs)
 
     class Meta:
         verbose_name = _("批量导入任务")

@@ -16,7 +16,8 @@ def import_job_run(job_id: int) -> str:
 
 @shared_task(name="registry.import_jobs_requeue_stalled")
 def import_jobs_requeue_stalled() -> dict:
-    """Periodic (CELERY_BEAT_SCHEDULE): requeue import jobs whose worker stopped, then fail them."""
-    from .jobs import import_jobs_requeue_stalled as requeue
+    """Periodic (CELERY_BEAT_SCHEDULE): requeue import jobs whose worker stopped, re-send the message of jobs left
+    pending (a lost message); after a bounded number of either, fail them."""
+    from .jobs import import_jobs_requeue_stalled as requeue, import_jobs_resend_pending as resend
 
-    return requeue()
+    return {**requeue(), **resend()}

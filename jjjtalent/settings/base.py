@@ -158,6 +158,10 @@ IMPORT_CHUNK_ROWS = int(env("IMPORT_CHUNK_ROWS", "500"))  # experts and graduate
 # times, then failed (registry.import_jobs_requeue_stalled, every minute; docs/registry.md)
 IMPORT_JOB_STALL_SECONDS = int(env("IMPORT_JOB_STALL_SECONDS", "600"))
 IMPORT_JOB_MAX_REQUEUES = int(env("IMPORT_JOB_MAX_REQUEUES", "2"))
+# a job still pending this long after it was queued (its message was lost) is queued again by the same task, at most
+# IMPORT_JOB_MAX_RESENDS times, then failed; a duplicate message is harmless (the worker takes pending jobs only)
+IMPORT_JOB_PENDING_RESEND_SECONDS = int(env("IMPORT_JOB_PENDING_RESEND_SECONDS", "300"))
+IMPORT_JOB_MAX_RESENDS = int(env("IMPORT_JOB_MAX_RESENDS", "3"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- personal data (PIPL): field encryption and keyed hashes ---

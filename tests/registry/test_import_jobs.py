@@ -134,3 +134,70 @@ def test_the_beat_schedule_runs_the_requeue(settings):
 
     entry = settings.CELERY_BEAT_SCHEDULE["registry-requeue-stalled-imports"]
     assert entry["task"] in app.tasks and entry["schedule"] <= 120
+
+
+def left_pending(job: ImportJob, minutes: int = 10) -> None:
+    """What a lost Celery message leaves: the job pending, queued long ago, no worker ever took it."""
+    ImportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - dt.timedelta(minutes=minutes))
+
+
+@override_settings(IMPORT_JOB_PENDING_RESEND_SECONDS=300, IMPORT_JOB_MAX_RESENDS=2)
+def test_a_pending_job_whose_message_was_lost_is_resent_then_failed(reference, monkeypatch, django_capture_on_commit_callbacks):
+    from registry.tasks import import_jobs_requeue_stalled as beat
+
+    dispatched = []
+    monkeypatch.setattr(jobs, "_dispatch", dispatched.append)  # every re-sent message is lost as well
+    job = make_job()
+    assert jobs.import_jobs_resend_pending() == {"resent": 0, "unsent": 0}  # queued a moment ago (created_at)
+    for n in (1, 2):
+        left_pending(job)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert beat() == {"requeued": 0, "failed": 0, "resent": 1, "unsent": 0}  # the periodic task does it
+            assert jobs.import_jobs_resend_pending() == {"resent": 0, "unsent": 0}  # just re-sent: not again
+        job.refresh_from_db()
+        assert (job.state, job.resends, job.requeues, dispatched) == (ImportJob.State.PENDING, n, 0, [job.pk] * n)
+        assert timezone.now() - job.queued_at < dt.timedelta(minutes=1)
+    left_pending(job)
+    assert jobs.import_jobs_resend_pending() == {"resent": 0, "unsent": 1}
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and job.error == jobs.UNSENT_MESSAGE.format(n=2) and "已重发 2 次" in job.error
+    assert not job.file and job.finished_at and len(dispatched) == 2
+    assert jobs.import_jobs_resend_pending() == {"resent": 0, "unsent": 0}
+    jobs.import_job_execute(job_id=job.pk)  # a lost message that turns up after all: the failed job stays failed
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and not Expert.objects.exists()
+
+
+@override_settings(IMPORT_JOB_PENDING_RESEND_SECONDS=300)
+def test_running_and_finished_jobs_are_not_resent(reference, monkeypatch):
+    monkeypatch.setattr(jobs, "_dispatch", pytest.fail)
+    running, done = make_job(), make_job()
+    for job, state in ((running, ImportJob.State.RUNNING), (done, ImportJob.State.DONE)):
+        left_pending(job, minutes=60)
+        ImportJob.objects.filter(pk=job.pk).update(state=state, heartbeat_at=timezone.now())
+    assert jobs.import_jobs_resend_pending() == {"resent": 0, "unsent": 0}
+
+
+@override_settings(IMPORT_JOB_PENDING_RESEND_SECONDS=300, IMPORT_CHUNK_ROWS=2)
+def test_two_deliveries_of_one_job_import_once(reference, monkeypatch, django_capture_on_commit_callbacks):
+    """The original message was only late, not lost: the re-sent one and the original both reach a worker."""
+    job = make_job()
+    left_pending(job)
+    second = []
+    real = importing.Importer._import_chunk
+
+    def chunk(self, rows, result):
+        if not second:  # a second delivery while the first one runs finds the job taken and does nothing
+            second.append(jobs.import_job_execute(job_id=job.pk).state)
+        return real(self, rows, result)
+
+    monkeypatch.setattr(importing.Importer, "_import_chunk", chunk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.import_jobs_resend_pending() == {"resent": 1, "unsent": 0}  # the eager task runs it
+    job.refresh_from_db()
+    assert second == [ImportJob.State.RUNNING]
+    assert (job.state, job.resends, job.imported_rows, job.failed_rows) == (ImportJob.State.DONE, 1, 5, 1)
+    assert jobs.import_job_execute(job_id=job.pk).state == ImportJob.State.DONE  # the original message, late
+    assert Expert.objects.count() == 5
+    job.refresh_from_db()
+    assert job.imported_rows == 5 and job.resends == 1
