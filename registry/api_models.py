@@ -114,6 +114,7 @@ class IdempotencyRecord(models.Model):
     body_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
     response = models.JSONField()
+    headers = models.JSONField(default=dict, blank=True)  # the answer's ETag and Location, replayed with it
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

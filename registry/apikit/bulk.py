@@ -1,10 +1,11 @@
 """Idempotent requests and bulk upserts by the partner's own ids.
 
 Idempotency (``Idempotency-Key`` header, any write): the first answer is stored with a hash of the method,
-path and body. The same key with the same request replays the stored answer (header ``Idempotent-Replayed:
-true``); the same key with another request is a 422; a request still running under the key is a 409. Errors
-raised before an answer (401, 403, 400, …) are not stored, so a corrected retry may reuse the key. Keys are
-kept for :data:`IDEMPOTENCY_TTL`.
+path and body. The same key with the same request replays the stored answer — its status, body and the headers in
+:data:`REPLAYED_HEADERS` (the first answer's ``ETag`` and ``Location``) — with ``Idempotent-Replayed: true``; the
+same key with another request is a 422; a request still running under the key is a 409. Errors raised before an
+answer (401, 403, 400, …) are not stored, so a corrected retry may reuse the key. Keys are kept for
+:data:`IDEMPOTENCY_TTL`.
 
 Bulk upsert (``POST …/bulk``, at most :data:`MAX_ROWS` rows): each row is found by ``external_id`` among the
 calling partner's records (``source_partner`` = the partner) and updated, else created — through the same
@@ -40,6 +41,7 @@ from .errors import Conflict, ProblemException, Unprocessable, django_errors, dr
 MAX_ROWS = 1000
 IDEMPOTENCY_TTL = dt.timedelta(hours=24)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADERS = ("ETag", "Location")
 
 
 def _body_hash(request) -> str:
@@ -84,7 +86,7 @@ def idempotent(request, caller: Caller, handler: Callable[[], Response]) -> Resp
         raise Unprocessable("idempotency_mismatch")
     if existing.status_code == 0:
         raise Conflict("idempotency_in_progress")
-    return Response(existing.response, status=existing.status_code, headers={"Idempotent-Replayed": "true"})
+    return Response(existing.response, status=existing.status_code, headers={**existing.headers, "Idempotent-Replayed": "true"})
 
 
 def _run_and_store(record: IdempotencyRecord, handler) -> Response:
@@ -96,7 +98,9 @@ def _run_and_store(record: IdempotencyRecord, handler) -> Response:
     if response.status_code >= 500 or response.status_code in (401, 403, 429):
         IdempotencyRecord.objects.filter(pk=record.pk).delete()
         return response
-    IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=response.status_code, response=json.loads(json.dumps(response.data, default=str)))
+    headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
+    IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=response.status_code, response=json.loads(json.dumps(response.data, default=str)),
+                                                          headers=headers)
     return response
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from registry.choices import Status
-from registry.models import Demand, Expert, PersonalDataAccess
+from registry.models import Demand, Expert, IdempotencyRecord, PersonalDataAccess
 from tests.support import factory as f
 
 pytestmark = pytest.mark.django_db
@@ -322,6 +322,14 @@ def test_idempotent_single_create(bj_client):
     a = bj_client.post("/api/v1/experts/", payload, format="json", HTTP_IDEMPOTENCY_KEY="c-1")
     b = bj_client.post("/api/v1/experts/", payload, format="json", HTTP_IDEMPOTENCY_KEY="c-1")
     assert a.status_code == b.status_code == 201 and a.json()["id"] == b.json()["id"]
+    # the replay carries the first answer's ETag and Location, so a client that lost the answer can go on with If-Match
+    assert b["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in a
+    assert (b["ETag"], b["Location"]) == (a["ETag"], a["Location"]) and a["Location"].endswith(f"/experts/{a.json()['id']}/")
+    assert Expert.objects.filter(external_id="EXT-1501").count() == 1
+    record = IdempotencyRecord.objects.get(key="c-1")
+    assert record.headers == {"ETag": a["ETag"], "Location": a["Location"]}
+    edit = bj_client.patch(b["Location"], {"research_areas": "量子计算"}, format="json", HTTP_IF_MATCH=b["ETag"])
+    assert edit.status_code == 200, edit.content
 
 
 def test_demand_bulk_by_credit_code(he_client, factory):

@@ -59,6 +59,7 @@ def test_expert_accepts_with_if_match_and_an_idempotent_replay(world, invited):
     assert ObjectChange.objects.filter(object_repr__contains="邀请").exists()
     again = me.post(f"/api/v1/invitations/{invitation.pk}/answer/", ACCEPT, format="json", HTTP_IF_MATCH=tag, HTTP_IDEMPOTENCY_KEY="answer-1")
     assert again.status_code == 200 and again["Idempotent-Replayed"] == "true" and again.json() == body
+    assert again["ETag"] == r["ETag"] and not again.has_header("Location")  # the first answer's headers, no others
     assert Engagement.objects.count() == 1
     # the same step again under another key: the state does not allow it (409, Chinese, naming the state)
     r = me.post(f"/api/v1/invitations/{invitation.pk}/answer/", ACCEPT, format="json", HTTP_IDEMPOTENCY_KEY="answer-2")
