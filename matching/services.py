@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from registry import domain, permissions
 from registry.choices import Status
@@ -72,7 +73,7 @@ def _is_expert_self(actor, expert: Expert) -> bool:
 def _expert_of(actor) -> Expert:
     expert = Expert.objects.filter(person__user=actor).first() if getattr(actor, "is_authenticated", False) else None
     if expert is None:
-        raise PermissionDenied("只有在专家人才库登记的专家本人可以执行此操作")
+        raise PermissionDenied(gettext("只有在专家人才库登记的专家本人可以执行此操作"))
     return expert
 
 
@@ -229,7 +230,7 @@ def _save_graduate_matches(matches, direction, actor) -> list[Recommendation]:
 def assignment_run(*, actor, k: int = 20, spread: float = 0.05, demand_ids: Iterable[int] | None = None, note: str = "") -> AssignmentRun:
     """Batch assignment of open demands to experts (proposals only: people confirm them by inviting)."""
     if not getattr(actor, "is_staff", False):
-        raise PermissionDenied("只有工作人员可以运行批量匹配")
+        raise PermissionDenied(gettext("只有工作人员可以运行批量匹配"))
     index = holder.expert_index()
     graph = index.candidate_graph(demand_ids=demand_ids, k=k)
     opt = assign_optimal(graph, spread=spread)
@@ -260,7 +261,7 @@ def invitation_create(*, actor, demand: Demand, expert: Expert, message: str = "
                       proposed_terms: str = "", expires_on: dt.date | None = None,
                       recommendation: Recommendation | None = None) -> Invitation:
     """The enterprise invites an expert (its yes). The expert answers with invitation_answer."""
-    permissions.require(_acts_for_organisation(actor, demand), "只有需求单位成员或本地区工作人员可以发出邀请")
+    permissions.require(_acts_for_organisation(actor, demand), gettext("只有需求单位成员或本地区工作人员可以发出邀请"))
     _demand_is_open(demand)
     _expert_is_matchable(expert)
     _no_conflict(demand, expert)
@@ -303,7 +304,7 @@ def _pair(demand: Demand, expert: Expert):
 @transaction.atomic
 def invitation_withdraw(*, actor, invitation: Invitation, reason: str = "") -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    permissions.require(_acts_for_organisation(actor, invitation.demand), "只有需求单位成员或本地区工作人员可以撤回邀请")
+    permissions.require(_acts_for_organisation(actor, invitation.demand), gettext("只有需求单位成员或本地区工作人员可以撤回邀请"))
     _check(lifecycle.INVITATION, invitation.status, "withdrawn", "邀请")
     before = invitation.status
     invitation.status = Invitation.Status.WITHDRAWN
@@ -322,7 +323,7 @@ def invitation_answer(*, actor, invitation: Invitation, accept: bool, reason: st
     invitation = Invitation.objects.select_for_update().select_related("demand", "expert__person").get(pk=invitation.pk)
     expert, demand = invitation.expert, invitation.demand
     if not _is_expert_self(actor, expert):
-        raise PermissionDenied("只有受邀专家本人可以答复邀请")
+        raise PermissionDenied(gettext("只有受邀专家本人可以答复邀请"))
     target = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
     _check(lifecycle.INVITATION, invitation.status, target, "邀请")
     if invitation.expires_on and invitation.expires_on < timezone.localdate():
@@ -409,7 +410,7 @@ def application_member_confirm(*, actor, application: Application, coi_declarati
     expert = _expert_of(actor)
     member = ApplicationMember.objects.select_for_update().filter(application=application, expert=expert).first()
     if member is None:
-        raise PermissionDenied("您不是该申请的团队成员")
+        raise PermissionDenied(gettext("您不是该申请的团队成员"))
     if application.status != Application.Status.SUBMITTED:
         _refuse("illegal_transition", "申请已答复或撤回，不能再确认", "status")
     if member.confirmed_at:
@@ -427,7 +428,7 @@ def application_member_confirm(*, actor, application: Application, coi_declarati
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
     application = Application.objects.select_for_update().select_related("expert__person").get(pk=application.pk)
     if not _is_expert_self(actor, application.expert):
-        raise PermissionDenied("只有申请人本人可以撤回申请")
+        raise PermissionDenied(gettext("只有申请人本人可以撤回申请"))
     _check(lifecycle.APPLICATION, application.status, "withdrawn", "申请")
     before = application.status
     application.status = Application.Status.WITHDRAWN
@@ -443,7 +444,7 @@ def application_answer(*, actor, application: Application, accept: bool, reason:
     """The enterprise accepts (engagements for the applicant and each confirmed team member) or declines."""
     application = Application.objects.select_for_update().select_related("demand", "expert").get(pk=application.pk)
     demand = application.demand
-    permissions.require(_acts_for_organisation(actor, demand), "只有需求单位成员或本地区工作人员可以答复申请")
+    permissions.require(_acts_for_organisation(actor, demand), gettext("只有需求单位成员或本地区工作人员可以答复申请"))
     target = Application.Status.ACCEPTED if accept else Application.Status.DECLINED
     _check(lifecycle.APPLICATION, application.status, target, "申请")
     before = application.status
@@ -495,7 +496,7 @@ def _party(actor, engagement: Engagement) -> str | None:
 def engagement_complete(*, actor, engagement: Engagement, note: str = "") -> Engagement:
     engagement = Engagement.objects.select_for_update().select_related("expert__person", "demand").get(pk=engagement.pk)
     permissions.require(_party(actor, engagement) is not None or permissions.can_staff_change(actor, engagement.demand),
-                        "只有合作双方或本地区工作人员可以确认合作完成")
+                        gettext("只有合作双方或本地区工作人员可以确认合作完成"))
     _check(lifecycle.ENGAGEMENT, engagement.status, "completed", "合作")
     before = engagement.status
     engagement.status = Engagement.Status.COMPLETED
@@ -510,7 +511,7 @@ def engagement_complete(*, actor, engagement: Engagement, note: str = "") -> Eng
 def engagement_terminate(*, actor, engagement: Engagement, reason: str) -> Engagement:
     engagement = Engagement.objects.select_for_update().select_related("expert__person", "demand").get(pk=engagement.pk)
     permissions.require(_party(actor, engagement) is not None or permissions.can_staff_change(actor, engagement.demand),
-                        "只有合作双方或本地区工作人员可以终止合作")
+                        gettext("只有合作双方或本地区工作人员可以终止合作"))
     if not (reason or "").strip():
         _refuse("reason_required", "请说明终止合作的原因", "reason")
     _check(lifecycle.ENGAGEMENT, engagement.status, "terminated", "合作")
@@ -530,7 +531,7 @@ def rating_submit(*, actor, engagement: Engagement, score: int, comment: str = "
     engagement = Engagement.objects.select_related("expert__person", "demand").get(pk=engagement.pk)
     side = _party(actor, engagement)
     if side is None:
-        raise PermissionDenied("只有合作双方可以评价")
+        raise PermissionDenied(gettext("只有合作双方可以评价"))
     if engagement.status != Engagement.Status.COMPLETED:
         _refuse("not_completed", "合作完成后才能评价", "engagement")
     if not isinstance(score, int) or not 1 <= score <= 5:
@@ -578,7 +579,7 @@ def review_panel_draw(*, actor, discipline: str | Discipline, size: int, reason:
     """Draw a title-review panel from the shared pool of the three regions, balanced across regions where the
     pool allows, excluding experts of the candidates' employers; reproducible from the recorded seed and pool."""
     if not getattr(actor, "is_staff", False):
-        raise PermissionDenied("只有工作人员可以抽取评审专家")
+        raise PermissionDenied(gettext("只有工作人员可以抽取评审专家"))
     if not (reason or "").strip():
         _refuse("reason_required", "请填写抽取事由（如评审批次、专业）", "reason")
     if min_title_level not in domain.TITLE_LEVEL_RANK:

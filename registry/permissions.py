@@ -8,6 +8,7 @@ but never verify or publish them.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 
 def is_region_staff(user, region: str) -> bool:
@@ -43,9 +44,10 @@ def can_edit(user, obj) -> bool:
     return can_staff_change(user, obj) or is_owner(user, obj)
 
 
-def require(condition: bool, message: str = "您无权对该记录执行此操作（仅限本地区工作人员或记录本人）") -> None:
+def require(condition: bool, message: str | None = None) -> None:
+    """Refuse (PermissionDenied) unless ``condition``; ``message`` in the active language (callers pass gettext)."""
     if not condition:
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or gettext("您无权对该记录执行此操作（仅限本地区工作人员或记录本人）"))
 
 
 def can_reveal_personal_data(user) -> bool:

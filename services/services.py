@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from registry import identifiers, permissions
 from registry.choices import Status
@@ -71,7 +72,7 @@ def _require_catalogue_editor(actor):
         return
     permissions.require(
         bool(getattr(actor, "is_authenticated", False) and actor.has_perm("services.publish_standard")),
-        "同事同标事项标准由京津冀三地共同确认，您没有维护事项标准的权限",
+        gettext("同事同标事项标准由京津冀三地共同确认，您没有维护事项标准的权限"),
     )
 
 
@@ -186,7 +187,7 @@ def regional_contact_set(*, actor, item: ServiceItem, region: str, department: s
 @transaction.atomic
 def holiday_override_set(*, actor, date: dt.date, is_workday: bool, name: str = "") -> HolidayOverride:
     """Enter a holiday or adjusted working day (national calendar: any region's staff)."""
-    permissions.require(bool(getattr(actor, "is_authenticated", False) and actor.is_staff), "仅工作人员可以维护节假日安排")
+    permissions.require(bool(getattr(actor, "is_authenticated", False) and actor.is_staff), gettext("仅工作人员可以维护节假日安排"))
     if not isinstance(date, dt.date):
         _invalid("date", "请填写有效的日期", "invalid")
     override, _ = HolidayOverride.objects.update_or_create(date=date, defaults={"is_workday": bool(is_workday), "name": (name or "").strip()[:50], "created_by": actor})
@@ -198,7 +199,7 @@ def holiday_override_set(*, actor, date: dt.date, is_workday: bool, name: str = 
 
 def _require_side(actor, application: Application, side: str):
     if side == "applicant":
-        permissions.require(getattr(actor, "pk", None) == application.applicant_id, "只有申请人本人可以执行此操作")
+        permissions.require(getattr(actor, "pk", None) == application.applicant_id, gettext("只有申请人本人可以执行此操作"))
         return
     region = application.accept_region if side == "accept" else application.handle_region
     role = "受理地" if side == "accept" else "办理地"
@@ -263,7 +264,7 @@ def application_submit(*, actor, item: ServiceItem, accept_region: str, handle_r
     """File an application in ``accept_region`` (受理地) for ``item`` decided in ``handle_region`` (办理地) under the
     standard version in force. ``files``: material key → uploaded file (or a list of them). Missing mandatory
     materials are refused, all listed at once (field ``materials``, code ``missing_materials``)."""
-    permissions.require(bool(getattr(actor, "is_authenticated", False)), "请先登录再提交申请")
+    permissions.require(bool(getattr(actor, "is_authenticated", False)), gettext("请先登录再提交申请"))
     errors = Errors()
     version = item.versions.filter(status=ServiceStandardVersion.State.PUBLISHED).order_by("-number").first()
     if version is None or not item.is_active:
@@ -642,7 +643,7 @@ TITLE_KINDS = ("title_certificate",)
 def recognition_apply(*, actor, kind: str, origin_region: str, target_region: str, qualification_name: str, certificate_number: str,
                       issuing_authority: str, obtained_on: dt.date, title_series: str = "", title_level: str = "") -> Recognition:
     """Ask ``target_region`` to recognise a qualification (e.g. a 职称) obtained in ``origin_region``."""
-    permissions.require(bool(getattr(actor, "is_authenticated", False)), "请先登录再提交申请")
+    permissions.require(bool(getattr(actor, "is_authenticated", False)), gettext("请先登录再提交申请"))
     errors = Errors()
     if kind not in RECOGNITION_KINDS:
         errors.add("kind", f"未知的互认事项：{kind}", "unknown_code")
@@ -703,7 +704,7 @@ def application_mailing_reveal(*, actor, application: Application, purpose: str)
     from registry.context import current
     from registry.models import PersonalDataAccess, Person
 
-    permissions.require(can_act(actor, application, "handle"), "仅办理地工作人员可查看邮寄信息")
+    permissions.require(can_act(actor, application, "handle"), gettext("仅办理地工作人员可查看邮寄信息"))
     purpose = (purpose or "").strip()
     if not purpose:
         raise ValidationError({"purpose": ["请填写查看用途（例如：邮寄办理结果）"]})

@@ -189,3 +189,35 @@ def test_an_experts_invitations_and_engagements(world, invited, make_key, partne
     refused = stranger.get(f"/api/v1/experts/{expert.pk}/invitations/")
     assert refused.status_code == 403 and refused["Content-Type"] == "application/problem+json"
     assert me.get("/api/v1/experts/999999/engagements/").status_code == 404
+
+
+def test_a_refused_step_is_explained_in_the_requests_language(world, invited):
+    """The services' refusals are Chinese by default and English under Accept-Language: en (gettext, locale/en)."""
+    expert, invitation = invited
+    answer, withdraw = (f"/api/v1/invitations/{invitation.pk}/{step}/" for step in ("answer", "withdraw"))
+    refusals = {
+        (answer, world.boss): ("只有受邀专家本人可以答复邀请", "Only the invited expert may answer the invitation"),
+        (withdraw, expert.user): ("只有需求单位成员或本地区工作人员可以撤回邀请",
+                                  "Only members of the demanding organisation or staff of its region may withdraw an invitation"),
+    }
+    for (url, user), (zh, en) in refusals.items():
+        for lang, message, title in ((None, zh, "没有权限"), ("zh-hans", zh, "没有权限"), ("en", en, "Permission denied")):
+            r = session(user, lang=lang).post(url, ACCEPT if url == answer else {"reason": "x"}, format="json")
+            assert r.status_code == 403 and r["Content-Type"] == "application/problem+json"
+            assert (r.json()["detail"], r.json()["title"]) == (message, title), lang
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
+
+
+def test_the_default_refusal_is_translated():
+    from django.core.exceptions import PermissionDenied
+    from django.utils import translation
+
+    from registry import permissions
+
+    for lang, message in (("zh-hans", "您无权对该记录执行此操作（仅限本地区工作人员或记录本人）"),
+                          ("en", "You may not do this to the record (only staff of its region or the person themselves may)")):
+        with translation.override(lang), pytest.raises(PermissionDenied) as refused:
+            permissions.require(False)
+        assert str(refused.value) == message
+    permissions.require(True)

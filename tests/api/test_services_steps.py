@@ -155,7 +155,9 @@ def test_not_accept_refuse_and_withdraw(submit, applicant, he, bj):
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason"
     assert he.post(f"{BASE}{first.number}/not-accept/", {"reason": "不属于受理范围"}, format="json").json()["status"] == "not_accepted"
     assert he.post(f"{BASE}{first.number}/withdraw/", {}, format="json").status_code == 409  # the state first: it is final
-    assert he.post(f"{BASE}{second.number}/withdraw/", {}, format="json").status_code == 403  # the applicant's step
+    for lang, message in (("zh-hans", "只有申请人本人可以执行此操作"), ("en", "Only the applicant may do this")):  # the applicant's step
+        r = he.post(f"{BASE}{second.number}/withdraw/", {}, format="json", HTTP_ACCEPT_LANGUAGE=lang)
+        assert r.status_code == 403 and r.json()["detail"] == message
     r = session(applicant).post(f"{BASE}{second.number}/withdraw/", {"note": "重新申请"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
     assert session(applicant).post(f"{BASE}{first.number}/rating/", {"score": 3}, format="json").json()["errors"][0]["code"] == "not_completed"
