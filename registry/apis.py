@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
@@ -100,18 +102,23 @@ def _changing(caller: Caller, data: dict, division_field: str) -> None:
     _region_guard(caller, data.get(division_field))
 
 
-def _batched(service, division_field: str):
-    """``Upsert.upsert_many`` of a person record kind: the API's checks row by row, then the registry's batched
-    service (``experts_upsert_many`` …) for the rows that passed them."""
+def _batched(service, division_field: str = "", *, creating: Callable | None = None, changing: Callable | None = None, preload: Callable | None = None):
+    """``Upsert.upsert_many`` of a batched kind: the API's checks row by row (``creating(caller, data, context)`` /
+    ``changing(…)``; by default those of a person record kind, on ``division_field``), then the registry's batched
+    service (``experts_upsert_many`` …) for the rows that passed them. ``preload(items)`` reads what the checks
+    need for the whole batch at once (their ``context``)."""
+    creating = creating or (lambda caller, data, _context: _creating(caller, data, division_field))
+    changing = changing or (lambda caller, data, _context: _changing(caller, data, division_field))
 
     def upsert_many(caller: Caller, items: list, *, atomic: bool, validate_only: bool) -> list:
         outcomes, rows, positions = [None] * len(items), [], []
+        context = preload(items) if preload is not None else None
         for i, (obj, data) in enumerate(items):
             try:
                 if obj is None:
-                    _creating(caller, data, division_field)
+                    creating(caller, data, context)
                 else:
-                    _changing(caller, data, division_field)
+                    changing(caller, data, context)
             except ROW_ERRORS as exc:
                 outcomes[i] = exc
                 continue
@@ -794,26 +801,65 @@ class DemandUpdateIn(s.DemandIn):
     organisation = organisation_credit_code = external_id = None
 
 
-def _organisation_of(data: dict) -> Organisation:
-    org_id, credit = data.pop("organisation", None), data.pop("organisation_credit_code", None)
+def _organisation_keys(data: dict) -> tuple:
+    org_id, credit = data.get("organisation"), data.get("organisation_credit_code")
+    return org_id, (str(credit).strip().upper() if credit else "")
+
+
+def _organisations(items: list) -> dict:
+    """The organisations the new rows of a demand batch name (by id or credit code), in one query:
+    {("id", pk) / ("credit", code): Organisation}."""
+    ids, credits = set(), set()
+    for obj, data in items:
+        if obj is None:
+            org_id, credit = _organisation_keys(data)
+            if org_id is not None:
+                ids.add(org_id)
+            elif credit:
+                credits.add(credit)
+    found = {}
+    if ids or credits:
+        for org in Organisation.objects.filter(Q(pk__in=ids) | Q(credit_code__in=credits)):
+            found[("id", org.pk)] = found[("credit", org.credit_code)] = org
+    return found
+
+
+def _organisation_of(data: dict, known: dict | None = None) -> Organisation:
+    """The demand's organisation (popping ``organisation`` / ``organisation_credit_code``); ``known``: the batch's
+    organisations read ahead (:func:`_organisations`)."""
+    org_id, credit = _organisation_keys(data)
+    data.pop("organisation", None), data.pop("organisation_credit_code", None)
     if org_id is None and not credit:
         raise DjangoValidationError({"organisation": [DjangoValidationError(text("organisation_required"), code="required")]})
-    org = Organisation.objects.filter(pk=org_id).first() if org_id is not None else Organisation.objects.filter(credit_code=str(credit).strip().upper()).first()
+    if known is not None:
+        org = known.get(("id", org_id) if org_id is not None else ("credit", credit))
+    else:
+        org = Organisation.objects.filter(pk=org_id).first() if org_id is not None else Organisation.objects.filter(credit_code=credit).first()
     if org is None:
         raise DjangoValidationError({"organisation": [DjangoValidationError(text("unknown_organisation"), code="unknown_organisation")]})
     return org
 
 
-def demand_create(caller: Caller, data: dict) -> Demand:
-    organisation = _organisation_of(data)
+def _demand_creating(caller: Caller, data: dict, known: dict | None = None) -> None:
+    """The API's checks of a new demand; puts the resolved Organisation in ``data``."""
+    data["organisation"] = _organisation_of(data, known)
     _region_guard(caller, data.get("city"))
-    return services.demand_create(actor=caller.actor, organisation=organisation, **_source(caller), **data)
 
 
-def demand_update(caller: Caller, demand: Demand, data: dict) -> Demand:
+def _demand_changing(caller: Caller, data: dict, _known=None) -> None:
+    """The API's checks of a change to a demand: the organisation is not changed through the API."""
     data.pop("organisation", None)
     data.pop("organisation_credit_code", None)
     _region_guard(caller, data.get("city"))
+
+
+def demand_create(caller: Caller, data: dict) -> Demand:
+    _demand_creating(caller, data)
+    return services.demand_create(actor=caller.actor, **_source(caller), **data)
+
+
+def demand_update(caller: Caller, demand: Demand, data: dict) -> Demand:
+    _demand_changing(caller, data)
     return services.demand_update(actor=caller.actor, demand=demand, **data)
 
 
@@ -857,4 +903,5 @@ class DemandTransitionApi(TransitionApi):
 class DemandBulkApi(BulkApi):
     read_scope = write_scope = "demands:write"
     serializer_class = s.bulk_in(s.DemandIn)
-    spec = Upsert(model=Demand, serializer_class=s.DemandIn, create=demand_create, update=demand_update)
+    spec = Upsert(model=Demand, serializer_class=s.DemandIn, create=demand_create, update=demand_update,
+                  upsert_many=_batched(services.demands_upsert_many, creating=_demand_creating, changing=_demand_changing, preload=_organisations))

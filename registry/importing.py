@@ -516,17 +516,20 @@ class _RollBack(Exception):
 
 @dataclass(frozen=True)
 class Batched:
-    """A kind imported through a batched upsert service, and how its suspected duplicates are found."""
+    """A kind imported through a batched upsert service, and how its suspected duplicates are found (person
+    records; none for demands)."""
 
-    upsert: Callable  # services.experts_upsert_many / graduates_upsert_many
-    employer: str  # the row's field naming the employer (school)
-    lookups: tuple[str, ...]  # Person lookups holding that employer
-    basis: str  # the review reason's wording
+    upsert: Callable  # services.experts_upsert_many / graduates_upsert_many / demands_upsert_many
+    model: type
+    employer: str = ""  # the row's field naming the employer (school)
+    lookups: tuple[str, ...] = ()  # Person lookups holding that employer
+    basis: str = ""  # the review reason's wording
 
 
 BATCHED = {
-    "expert": Batched(services.experts_upsert_many, "employer_name", ("expert__employer_name", "talent_recognitions__employer_name"), "工作单位"),
-    "graduate": Batched(services.graduates_upsert_many, "school", ("graduate__school",), "毕业院校"),
+    "expert": Batched(services.experts_upsert_many, services.EXPERTS.model, "employer_name", ("expert__employer_name", "talent_recognitions__employer_name"), "工作单位"),
+    "graduate": Batched(services.graduates_upsert_many, services.GRADUATES.model, "school", ("graduate__school",), "毕业院校"),
+    "demand": Batched(services.demands_upsert_many, services.Demand),
 }
 
 
@@ -552,7 +555,7 @@ class Importer:
         self.progress = progress or (lambda done, total: None)
         self.progress_every = progress_every
         self.chunk_size = max(1, chunk_size or settings.IMPORT_CHUNK_ROWS)
-        self.batched = batched  # False: experts and graduates row by row too (the reference path of the tests)
+        self.batched = batched  # False: experts, graduates and demands row by row too (the reference path of the tests)
         self._orgs: dict[str, object] = {}
 
     # --- the run ---
@@ -591,7 +594,8 @@ class Importer:
             result.warnings.extend(warnings)
 
     def _run_rows(self, table: Table, mapping: dict[int, Column], result: ImportResult) -> None:
-        """Talent and demand: row by row through the single-row service, each row in a savepoint."""
+        """Talent (and every kind with ``batched=False``): row by row through the single-row service, each row in a
+        savepoint."""
         for number, cells in table.rows:
             if all(_blank(c) for c in cells):
                 continue
@@ -601,8 +605,8 @@ class Importer:
                 self.progress(result.processed, max(table.total, result.processed))
 
     def _run_batched(self, table: Table, mapping: dict[int, Column], result: ImportResult) -> None:
-        """Experts and graduates: chunks of ``chunk_size`` rows through the batched upsert service
-        (``experts_upsert_many`` / ``graduates_upsert_many``), which checks every row with the single-row rules and
+        """Experts, graduates and demands: chunks of ``chunk_size`` rows through the batched upsert service
+        (``experts_upsert_many`` …), which checks every row with the single-row rules and
         writes the good ones together; progress after every chunk. A chunk ends before a row repeating the
         external id of a row already in it, so that row is checked against the written one (as row by row)."""
         chunk: list[tuple[int, dict, list[RowProblem]]] = []
@@ -627,28 +631,33 @@ class Importer:
         """One chunk through the batched service: the same per-row problems and suspected duplicates as row by row,
         in a number of queries that does not grow with the rows (but one per review opened)."""
         spec = BATCHED[self.kind.key]
-        model = services.EXPERTS.model if self.kind.key == "expert" else services.GRADUATES.model
         wanted = {values["external_id"] for _, values, _ in chunk if values.get("external_id")}
-        taken = set(model.objects.filter(source_partner=self.partner, external_id__in=wanted).values_list("external_id", flat=True)) if wanted else set()
+        taken = set(spec.model.objects.filter(source_partner=self.partner, external_id__in=wanted).values_list("external_id", flat=True)) if wanted else set()
+        if self.kind.key == "demand":
+            self._read_organisations([values.get("organisation") for _, values, _ in chunk])
         outcome: dict[int, tuple[list[RowProblem], list[RowProblem]]] = {}
-        submitted = []  # (index in chunk, number, values, problems)
+        submitted, rows = [], []  # (index in chunk, number, values, problems), the UpsertRow of each
         for i, (number, values, problems) in enumerate(chunk):
             if any(p.code == "other_region" for p in problems):
                 outcome[i] = (problems, [])
-            elif values.get("external_id") in taken:
-                outcome[i] = (self._service_problems(number, problems, ValidationError(
-                    {"external_id": [ValidationError("该外部编号的记录已导入，请勿重复导入", code="duplicate_external")]})), [])
-            else:
-                submitted.append((i, number, values, problems))
-        rows = [services.UpsertRow(None, self._register_data(values), invalid=bool(problems)) for _, _, values, problems in submitted]
+                continue
+            try:
+                if values.get("external_id") in taken:
+                    raise ValidationError({"external_id": [ValidationError("该外部编号的记录已导入，请勿重复导入", code="duplicate_external")]})
+                data = self._demand_data(values) if self.kind.key == "demand" else self._register_data(values)
+            except ValidationError as exc:
+                outcome[i] = (self._service_problems(number, problems, exc), [])
+                continue
+            submitted.append((i, number, values, problems))
+            rows.append(services.UpsertRow(None, data, invalid=bool(problems)))
         saved = spec.upsert(actor=self.actor, **self._source(), rows=rows) if rows else []
         suspects = self._suspects_many(spec, [(values, out.person) for (_, _, values, problems), out in zip(submitted, saved)
-                                              if not isinstance(out, Exception)])
+                                              if not isinstance(out, Exception)]) if spec.employer else None
         for (i, number, values, problems), out in zip(submitted, saved):
             if isinstance(out, Exception):
                 outcome[i] = (self._service_problems(number, problems, out), [])
             else:
-                outcome[i] = ([], self._open_duplicates(number, out.person, suspects.pop(0), spec.basis))
+                outcome[i] = ([], self._open_duplicates(number, out.person, suspects.pop(0), spec.basis) if suspects is not None else [])
         for i in range(len(chunk)):
             self._tally(result, *outcome[i])
 
@@ -826,10 +835,19 @@ class Importer:
             self._orgs[normalised] = Organisation.objects.filter(credit_code=normalised).first()
         return self._orgs[normalised]
 
-    def _import_demand(self, number: int, values: dict) -> list[RowProblem]:
-        from .models import Demand
+    def _read_organisations(self, codes: Iterable) -> None:
+        """Read the organisations of a chunk's credit codes into the cache of :meth:`_organisation`, in one query."""
+        from .models import Organisation
 
-        self._check_external(Demand, values)
+        wanted = {identifiers.normalize_credit_code(c) for c in codes if c} - set(self._orgs)
+        if wanted:
+            found = {o.credit_code: o for o in Organisation.objects.filter(credit_code__in=wanted)}
+            for code in wanted:
+                self._orgs[code] = found.get(code)
+
+    def _demand_data(self, values: dict) -> dict:
+        """A demand row's keyword arguments of ``demand_create`` (but the actor and the source), its organisation
+        resolved from the credit code (ValidationError on the organisation when it is malformed or unknown)."""
         code = values.get("organisation", "")
         try:
             identifiers.validate_credit_code(code)
@@ -838,8 +856,13 @@ class Importer:
         organisation = self._organisation(code)
         if organisation is None:
             raise ValidationError({"organisation": [ValidationError("该统一社会信用代码的单位尚未登记，请先登记用人单位", code="unknown_organisation")]})
-        data = {k: v for k, v in values.items() if k not in ("organisation",)}
-        services.demand_create(actor=self.actor, organisation=organisation, status=Status.SUBMITTED, **self._source(), **data)
+        return {**{k: v for k, v in values.items() if k != "organisation"}, "organisation": organisation, "status": Status.SUBMITTED}
+
+    def _import_demand(self, number: int, values: dict) -> list[RowProblem]:
+        from .models import Demand
+
+        self._check_external(Demand, values)
+        services.demand_create(actor=self.actor, **self._source(), **self._demand_data(values))
         return []
 
 

@@ -799,11 +799,12 @@ def _person_key(person: Person):
     return person.pk if person.pk is not None else ("new", id(person))
 
 
-def _read_codes(kind: PersonRecordKind, rows: list[UpsertRow]) -> None:
-    """Fill the batch's code cache with every code the rows name: one query per code table."""
+def _read_codes(codes: dict, rows: list[UpsertRow]) -> None:
+    """Fill the batch's code cache with every code the rows name (``codes``: field -> code model): one query per
+    code table."""
     wanted: dict[type, set[str]] = {}
     for row in rows:
-        for field, model in kind.codes.items():
+        for field, model in codes.items():
             value = row.data.get(field)
             values = value if isinstance(value, (list, tuple)) else [value]
             wanted.setdefault(model, set()).update(str(v).strip() for v in values if isinstance(v, str) and v.strip())
@@ -833,7 +834,7 @@ def _plan_person_records(kind: PersonRecordKind, *, actor, source: str, source_p
     user = _registrant_user(actor, source)
     for item in plan:
         if item.row.record is not None:
-            _plan_update(kind, item, actor=actor)
+            _plan_update(item, lambda record, changes, errors: _person_record_change(kind, actor=actor, record=record, changes=changes, errors=errors))
         else:
             _plan_registration(kind, item, identities[id(item)], persons=persons, with_record=with_record, user=user, source=source,
                                source_partner=source_partner)
@@ -868,11 +869,12 @@ def _plan_registration(kind, item: _Planned, identity: Identity | None, *, perso
     with_record.add(_person_key(person))
 
 
-def _plan_update(kind, item: _Planned, *, actor):
-    record, errors = item.row.record, Errors()
-    item.values, item.before = _concrete_values(record), audit.snapshot(record)
+def _plan_row(item: _Planned, check: Callable) -> None:
+    """Settle a row of a plan: ``check(errors)`` validates it and returns (record, m2m); a PermissionDenied, field
+    errors or a row the caller found ``invalid`` make the row's error."""
+    errors = Errors()
     try:
-        m2m = _person_record_change(kind, actor=actor, record=record, changes=dict(item.row.data), errors=errors)
+        record, m2m = check(errors)
     except permissions.PermissionDenied as exc:
         item.error = exc
         return
@@ -880,6 +882,14 @@ def _plan_update(kind, item: _Planned, *, actor):
         item.error = ValidationError(errors.errors)
         return
     item.record, item.m2m = record, m2m
+
+
+def _plan_update(item: _Planned, change: Callable) -> None:
+    """An update row of a plan: its record's values and audit snapshot before the change, then ``change(record,
+    changes, errors)`` (the single-row checks, returning the M2M values)."""
+    record = item.row.record
+    item.values, item.before = _concrete_values(record), audit.snapshot(record)
+    _plan_row(item, lambda errors: (record, change(record, dict(item.row.data), errors)))
 
 
 def _write_person_records(kind: PersonRecordKind, plan: list[_Planned], *, source: str) -> None:
@@ -900,13 +910,8 @@ def _write_person_records(kind: PersonRecordKind, plan: list[_Planned], *, sourc
 
     for item in good:
         item.record.set_derived()
-    kind.model.objects.bulk_create([item.record for item in created])
-    for item in updated:
-        item.record.updated_at = now
-    fields = {f.name for item in updated for f in kind.model._meta.concrete_fields if item.values[f.attname] != getattr(item.record, f.attname)}
-    if updated:
-        kind.model.objects.bulk_update([item.record for item in updated], sorted(fields | {"updated_at"}), batch_size=500)
-    _write_m2m(kind, good)
+    _write_records(kind.model, created, updated, now=now)
+    _write_m2m(kind.model, good)
 
     consents = []
     granting = [item for item in created if item.consent_share]
@@ -928,10 +933,21 @@ def _write_person_records(kind: PersonRecordKind, plan: list[_Planned], *, sourc
         records_saved.send(sender=Consent, ids=[c.pk for c in consents])
 
 
-def _write_m2m(kind: PersonRecordKind, good: list[_Planned]) -> None:
+def _write_records(model, created: list[_Planned], updated: list[_Planned], *, now) -> None:
+    """Insert the new records of a plan in one statement and update the changed ones (the columns that changed
+    in any of them, and ``updated_at``) in one."""
+    model.objects.bulk_create([item.record for item in created])
+    for item in updated:
+        item.record.updated_at = now
+    fields = {f.name for item in updated for f in model._meta.concrete_fields if item.values[f.attname] != getattr(item.record, f.attname)}
+    if updated:
+        model.objects.bulk_update([item.record for item in updated], sorted(fields | {"updated_at"}), batch_size=500)
+
+
+def _write_m2m(model, good: list[_Planned]) -> None:
     """What ``_save_m2m`` does row by row (add to a new record, set on an existing one), in one delete and one
     insert per relation."""
-    for f in kind.model._meta.many_to_many:
+    for f in model._meta.many_to_many:
         through, source, target = f.remote_field.through, f"{f.m2m_field_name()}_id", f"{f.m2m_reverse_field_name()}_id"
         add, remove = [], Q()
         for item in good:
@@ -948,39 +964,47 @@ def _write_m2m(kind: PersonRecordKind, good: list[_Planned]) -> None:
         through.objects.bulk_create(add)
 
 
-def _person_records_upsert_many(kind: PersonRecordKind, *, actor, source: str, source_partner: str, rows: list[UpsertRow],
-                                all_or_nothing: bool, validate_only: bool, register: Callable, update: Callable) -> list:
-    """The batched upsert of one kind: validate every row, then write the valid ones together (nothing when
-    ``validate_only``, or when ``all_or_nothing`` and a row is invalid). A write that meets a constraint (a
-    concurrent registration of the same person or external id) is rolled back and the rows go one by one through
-    ``register`` / ``update``, each in a savepoint. Returns per row the saved record (unsaved when not written) or
-    the ValidationError / PermissionDenied / IntegrityError of the row."""
+def _upsert_many(*, codes: dict, rows: list[UpsertRow], all_or_nothing: bool, validate_only: bool, plan: Callable, write: Callable,
+                 one_by_one: Callable) -> list:
+    """The batched upsert of one kind: validate every row (``plan(rows)``, codes read ahead), then write the valid
+    ones together (``write(plan)``; nothing when ``validate_only``, or when ``all_or_nothing`` and a row is
+    invalid). A write that meets a constraint (a concurrent registration of the same person or external id) is
+    rolled back and the rows go one by one (``one_by_one(rows)``), each in a savepoint. Returns per row the saved
+    record (unsaved when not written) or the ValidationError / PermissionDenied / IntegrityError of the row."""
     with code_cache():
-        _read_codes(kind, rows)
-        plan = _plan_person_records(kind, actor=actor, source=source, source_partner=source_partner, rows=rows)
-        failed = any(item.error is not None for item in plan)
-        if not (validate_only or (all_or_nothing and failed) or all(item.error is not None for item in plan)):
+        _read_codes(codes, rows)
+        planned = plan(rows)
+        failed = any(item.error is not None for item in planned)
+        if not (validate_only or (all_or_nothing and failed) or all(item.error is not None for item in planned)):
             try:
                 with transaction.atomic(), audit.forgotten_on_error():
-                    _write_person_records(kind, plan, source=source)
+                    write(planned)
             except IntegrityError:
-                return _person_records_one_by_one(kind, actor=actor, source=source, source_partner=source_partner, rows=rows,
-                                                  register=register, update=update)
-    return [item.error if item.error is not None else item.record for item in plan]
+                return one_by_one(rows)
+    return [item.error if item.error is not None else item.record for item in planned]
 
 
-def _person_records_one_by_one(kind: PersonRecordKind, *, actor, source, source_partner, rows: list[UpsertRow], register, update) -> list:
+def _person_records_upsert_many(kind: PersonRecordKind, *, actor, source: str, source_partner: str, rows: list[UpsertRow],
+                                all_or_nothing: bool, validate_only: bool, register: Callable, update: Callable) -> list:
+    """:func:`_upsert_many` of a person record kind (experts, graduates)."""
+    return _upsert_many(
+        codes=kind.codes, rows=rows, all_or_nothing=all_or_nothing, validate_only=validate_only,
+        plan=lambda rows: _plan_person_records(kind, actor=actor, source=source, source_partner=source_partner, rows=rows),
+        write=lambda plan: _write_person_records(kind, plan, source=source),
+        one_by_one=lambda rows: _one_by_one(kind.model, rows, register=lambda **data: register(actor=actor, source=source, source_partner=source_partner, **data),
+                                            update=lambda record, **changes: update(actor=actor, record=record, **changes)),
+    )
+
+
+def _one_by_one(model, rows: list[UpsertRow], *, register: Callable, update: Callable) -> list:
     """The rows through the single-row services, each in its own savepoint (the batch's fallback); an ``invalid``
-    row is checked by its service and rolled back."""
-    fresh = kind.model.objects.in_bulk([row.record.pk for row in rows if row.record is not None])  # the batch changed its copies
+    row is checked by its service and rolled back. ``register(**data)`` / ``update(record, **changes)``."""
+    fresh = model.objects.in_bulk([row.record.pk for row in rows if row.record is not None])  # the batch changed its copies
     out = []
     for row in rows:
         try:
             with transaction.atomic():
-                if row.record is None:
-                    saved = register(actor=actor, source=source, source_partner=source_partner, **row.data)
-                else:
-                    saved = update(actor=actor, record=fresh[row.record.pk], **row.data)
+                saved = register(**row.data) if row.record is None else update(fresh[row.record.pk], **row.data)
                 if row.invalid:
                     raise _NotWritten
             out.append(saved)
@@ -1123,17 +1147,36 @@ def _apply_demand(demand: Demand, errors: Errors, data: dict) -> dict:
     return m2m
 
 
-@transaction.atomic
-def demand_create(*, actor, organisation: Organisation, source: str = Source.SELF, source_partner: str = "", external_id: str = "", status: str = Status.DRAFT, **data) -> Demand:
+DEMAND_REQUIRED = ("kind", "title", "description", "industry", "city", "sharing_modes", "period_start", "period_end")
+DEMAND_CODES = {"industry": Industry, "occupation": Occupation, "city": Division, "disciplines": Discipline}
+ORGANISATION_EDIT_DENIED = "只有本单位成员或本地区工作人员可以为该单位发布需求"
+
+
+def _demand_build(*, actor, organisation: Organisation, source, source_partner, external_id, status, data: dict, errors: Errors,
+                  may_edit: Callable = permissions.can_edit):
+    """The demand of a creation, validated: the actor may publish for the organisation (PermissionDenied), the
+    required fields, ``_apply_demand``. Returns (demand, m2m)."""
     if actor is not None:
-        permissions.require(permissions.can_edit(actor, organisation), "只有本单位成员或本地区工作人员可以为该单位发布需求")
-    errors = Errors()
+        permissions.require(may_edit(actor, organisation), ORGANISATION_EDIT_DENIED)
     demand = Demand(organisation=organisation, source=source, source_partner=source_partner, external_id=external_id, status=status,
                     created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    for required in ("kind", "title", "description", "industry", "city", "sharing_modes", "period_start", "period_end"):
+    for required in DEMAND_REQUIRED:
         if data.get(required) in (None, "", []):
             errors.add(required, "此项为必填项", "required")
-    m2m = _apply_demand(demand, errors, data)
+    return demand, _apply_demand(demand, errors, data)
+
+
+def _demand_change(*, actor, demand: Demand, changes: dict, errors: Errors, may_edit: Callable = permissions.can_edit) -> dict:
+    """The checks of a change to a demand: the actor may edit it (PermissionDenied), the changes are valid."""
+    permissions.require(may_edit(actor, demand))
+    return _apply_demand(demand, errors, changes)
+
+
+@transaction.atomic
+def demand_create(*, actor, organisation: Organisation, source: str = Source.SELF, source_partner: str = "", external_id: str = "", status: str = Status.DRAFT, **data) -> Demand:
+    errors = Errors()
+    demand, m2m = _demand_build(actor=actor, organisation=organisation, source=source, source_partner=source_partner, external_id=external_id,
+                                status=status, data=data, errors=errors)
     errors.raise_if_any()
     demand.save()
     _save_m2m(demand, m2m, created=True)
@@ -1142,13 +1185,77 @@ def demand_create(*, actor, organisation: Organisation, source: str = Source.SEL
 
 @transaction.atomic
 def demand_update(*, actor, demand: Demand, **changes) -> Demand:
-    permissions.require(permissions.can_edit(actor, demand))
     errors = Errors()
-    m2m = _apply_demand(demand, errors, changes)
+    m2m = _demand_change(actor=actor, demand=demand, changes=changes, errors=errors)
     errors.raise_if_any()
     demand.save()
     _save_m2m(demand, m2m)
     return demand
+
+
+def _organisation_editor(actor, organisations: Iterable[Organisation]) -> Callable:
+    """``permissions.can_edit`` for demands of these organisations and the organisations themselves, with the
+    actor's memberships read once (one query, none for staff of every region concerned)."""
+    organisations = list(organisations)
+    member_of: set = set()
+    if getattr(actor, "is_authenticated", False) and not all(permissions.can_staff_change(actor, o) for o in organisations):
+        member_of = set(OrganisationMembership.objects.filter(user=actor, organisation__in=[o.pk for o in organisations]).values_list("organisation_id", flat=True))
+
+    def may_edit(user, obj) -> bool:
+        org_id = obj.pk if isinstance(obj, Organisation) else obj.organisation_id
+        return permissions.can_staff_change(user, obj) or (getattr(user, "is_authenticated", False) and org_id in member_of)
+
+    return may_edit
+
+
+def _plan_demands(*, actor, source: str, source_partner: str, rows: list[UpsertRow]) -> list[_Planned]:
+    """Validate every demand row with the single-row rules (``_demand_build`` / ``_demand_change``), codes and
+    memberships read ahead."""
+    plan = [_Planned(row) for row in rows]
+    updates = [row.record for row in rows if row.record is not None]
+    prefetch_related_objects(updates, "disciplines")
+    may_edit = _organisation_editor(actor, [row.data["organisation"] for row in rows if row.record is None and row.data.get("organisation")]
+                                    + [Organisation(pk=d.organisation_id, region=d.region) for d in updates])
+    for item in plan:
+        if item.row.record is not None:
+            _plan_update(item, lambda record, changes, errors: _demand_change(actor=actor, demand=record, changes=changes, errors=errors, may_edit=may_edit))
+            continue
+        data = dict(item.row.data)
+        _plan_row(item, lambda errors: _demand_build(
+            actor=actor, organisation=data.pop("organisation"), source=source, source_partner=source_partner, external_id=data.pop("external_id", ""),
+            status=data.pop("status", Status.DRAFT), data=data, errors=errors, may_edit=may_edit))
+    return plan
+
+
+def _write_demands(plan: list[_Planned]) -> None:
+    """Write the valid demand rows in a few statements, with the audit rows and the matching index a one-by-one
+    write leaves (registry.signals.records_saved)."""
+    from .signals import records_saved
+
+    good = [item for item in plan if item.error is None]
+    for item in good:  # what Demand.save derives
+        item.record.region = item.record.city_id[:2]
+    _write_records(Demand, [i for i in good if i.row.record is None], [i for i in good if i.row.record is not None], now=timezone.now())
+    _write_m2m(Demand, good)
+    audit.record_many([audit.saved_change(item.record, created=item.row.record is None, before=item.before, m2m=item.m2m) for item in good])
+    records_saved.send(sender=Demand, ids=[item.record.pk for item in good])
+
+
+@transaction.atomic
+def demands_upsert_many(*, actor, source: str, source_partner: str = "", rows: list[UpsertRow], all_or_nothing: bool = False,
+                        validate_only: bool = False) -> list:
+    """Create or change many demands at once (the partner API's bulk upsert, the importer): the same checks,
+    per-row errors, audit rows and index changes as ``demand_create`` / ``demand_update`` row by row, in a number
+    of SQL statements that does not grow with the rows. A new row's ``data`` holds the ``Organisation`` (and
+    optionally ``external_id`` and ``status``, draft by default) besides the demand's fields. See
+    :func:`_upsert_many`."""
+    return _upsert_many(
+        codes=DEMAND_CODES, rows=rows, all_or_nothing=all_or_nothing, validate_only=validate_only,
+        plan=lambda rows: _plan_demands(actor=actor, source=source, source_partner=source_partner, rows=rows),
+        write=_write_demands,
+        one_by_one=lambda rows: _one_by_one(Demand, rows, register=lambda **data: demand_create(actor=actor, source=source, source_partner=source_partner, **data),
+                                            update=lambda record, **changes: demand_update(actor=actor, demand=record, **changes)),
+    )
 
 
 # --- data quality ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ registry services as every other write, so the errors are the forms'. Transactio
 transaction and each row runs in its own savepoint inside it — by default a bad row is rolled back to its
 savepoint, reported and skipped, and the good rows are committed together at the end. With ``?atomic=true``
 any row error rolls every row back (answer 422, the good rows marked ``rolled_back``). Kinds with a batched
-service (``Upsert.upsert_many``: experts, graduates) validate every row first and write the good rows together
+service (``Upsert.upsert_many``: experts, graduates, demands) validate every row first and write the good rows together
 in a few statements, with the same per-row results.
 """
 

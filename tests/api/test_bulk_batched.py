@@ -92,14 +92,14 @@ def _results(body) -> list:
     return [(r["index"], r["external_id"], r["status"], r["id"] is not None, [(e["field"], e["code"]) for e in r["errors"]]) for r in body["results"]]
 
 
-def _run(client, rows, *, query: str = "", undo: bool = True):
-    """Post the rows; the answer and what the call wrote, then (undo) the database as it was."""
+def _run(client, rows, *, query: str = "", undo: bool = True, path: str = "/api/v1/experts/bulk/", state=None):
+    """Post the rows; the answer and what the call wrote (``state(marks)``), then (undo) the database as it was."""
     out = {}
     try:
         with transaction.atomic():
             marks = _marks()
-            r = client.post(f"/api/v1/experts/bulk/{query}", {"rows": rows}, format="json")
-            out.update(status=r.status_code, body=r.json(), results=_results(r.json()), state=_state(marks))
+            r = client.post(f"{path}{query}", {"rows": rows}, format="json")
+            out.update(status=r.status_code, body=r.json(), results=_results(r.json()), state=(state or _state)(marks))
             if undo:
                 raise _Undo
     except _Undo:
@@ -151,7 +151,7 @@ def test_batched_results_and_writes_equal_the_row_by_row_path(bj_client, mixed, 
     row_by_row(True)
     old = _run(bj_client, mixed)
     row_by_row(False)
-    monkeypatch.setattr(services, "_person_records_one_by_one", _no_fallback)
+    monkeypatch.setattr(services, "_one_by_one", _no_fallback)
     new = _run(bj_client, mixed)
     assert old["status"] == new["status"] == 200
     assert new["results"] == old["results"]

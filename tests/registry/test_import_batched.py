@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from matching.models import IndexChange
 from registry import importing
 from registry.context import acting_as
-from registry.models import DuplicateCandidate, Expert, Graduate, ObjectChange, Person
+from registry.models import Demand, DuplicateCandidate, Expert, Graduate, ObjectChange, Person
 from tests.registry.test_importing import EXPERT_HEADERS, expert_row
 from tests.support.factory import id_number, mobile
 from tests.support.sheets import csv_bytes
@@ -151,3 +151,76 @@ def test_queries_per_chunk_not_per_row(reference):
     assert count_queries(5, 100) == count_queries(20, 200)
     one, two, three = (count_queries(10 * n, 300 + 100 * n, chunk_size=10) for n in (1, 2, 3))
     assert three - two == two - one < 25, (one, two, three)
+
+
+DEMAND_HEADERS = ["单位统一社会信用代码", "需求类型", "需求名称", "需求描述", "行业代码", "学科代码", "合作方式", "需求所在地代码", "开始日期", "结束日期",
+                  "需求人数", "揭榜奖金（万元）", "揭榜截止日期", "外部编号"]
+
+
+def demand_effects():
+    """Demands, their audit rows (action, whether they have a before-snapshot) and the demands the matching index
+    is told about."""
+    titles = dict(Demand.objects.values_list("pk", "title"))
+    return (
+        sorted((d.title, d.external_id, d.status, d.source, d.organisation.credit_code, d.city_id, d.region, d.headcount,
+                tuple(sorted(d.disciplines.values_list("pk", flat=True)))) for d in Demand.objects.select_related("organisation")),
+        sorted((c.content_type.model, c.action, c.prechange_data is None, titles.get(int(c.object_id))) for c in ObjectChange.objects.select_related("content_type")
+               if c.content_type.model == "demand"),
+        sorted({(i.kind, titles.get(i.object_id)) for i in IndexChange.objects.filter(kind="demand")}),
+    )
+
+
+@pytest.mark.parametrize("mode", importing.MODES)
+def test_demands_same_problems_and_effects_as_row_by_row(factory, mode, staff_he):
+    from tests.support.factory import credit_code
+
+    org = factory.organisation(division="130600")
+    factory.demand(organisation=org, external_id="D-OLD", title="已导入需求")
+    code = org.credit_code
+    row = [code, "技术难题", "需求", "描述", "3973", "F04", "远程指导", "130600", "2026-03-01", "2026-12-31", "2", "", ""]
+
+    def demand(title, ext, **cells):
+        out = list(row)
+        out[2] = title
+        for i, value in cells.items():
+            out[int(i[1:])] = value
+        return [*out, ext]
+
+    rows = [
+        demand("好需求1", "D-1"),
+        demand("揭榜缺奖金", "D-2", c1="揭榜挂帅"),  # service error
+        demand("单位未登记", "D-3", c0=credit_code(424242)),  # unknown organisation
+        demand("代码不合法", "D-4", c0="12345"),  # malformed credit code
+        demand("期限颠倒", "D-5", c8="2026-12-31", c9="2026-03-01", c10="0"),  # several service errors
+        demand("日期读不出", "D-6", c8="明年春天"),  # unreadable cell, rest of the row fine
+        demand("日期读不出且行业未知", "D-7", c8="明年春天", c4="9999"),  # unreadable cell and a service error
+        demand("已导入", "D-OLD"),  # external id already imported
+        demand("好需求2", "D-1"),  # external id of row 2 (written): duplicate_external
+        demand("北京的需求", "D-10", c7="110108"),  # another region for a Hebei staff member
+        demand("好需求3", "D-11", c5="F04、F02"),
+        demand("学科未知", "D-12", c5="ZZ9"),
+        demand("好需求4", "D-6"),  # external id of a row that was not written
+    ]
+    data = csv_bytes(DEMAND_HEADERS, rows)
+    before = demand_effects()
+    with transaction.atomic(), acting_as(staff_he):
+        reference = importing.run_import(data=data, batched=False, actor=staff_he, kind="demand", mode=mode)
+        ref, ref_effects = outcome(reference), demand_effects()
+        transaction.set_rollback(True)
+    with acting_as(staff_he), CaptureQueriesContext(connection) as ctx:
+        got = outcome(importing.run_import(data=data, chunk_size=4, actor=staff_he, kind="demand", mode=mode))
+    assert got == ref
+    assert demand_effects() == ref_effects
+    problems = {(p["row"], p["field"], p["code"]) for p in got[0]}
+    assert {(3, "challenge_reward", "required"), (4, "organisation", "unknown_organisation"), (6, "period_end", "window_order"),
+            (6, "headcount", "out_of_range"), (7, "period_start", "invalid_date"), (8, "industry", "unknown_code"),
+            (9, "external_id", "duplicate_external"), (10, "external_id", "duplicate_external"), (11, "city", "other_region"),
+            (13, "disciplines", "unknown_code")} <= problems
+    assert {p[0] for p in problems} == {3, 4, 5, 6, 7, 8, 9, 10, 11, 13}
+    if mode == importing.MODE_ALL_OR_NOTHING:
+        assert demand_effects() == before and got[2] == (13, 0, 10, False)
+    else:
+        assert got[2] == (13, 3, 10, True)
+        assert Demand.objects.get(title="好需求3").region == "13"
+    # organisations are read once a chunk, not once a row
+    assert sum('FROM "registry_organisation"' in q["sql"] and q["sql"].startswith("SELECT") for q in ctx.captured_queries) <= 4

@@ -96,7 +96,8 @@ def test_consents_and_mobile_only_persons_as_one_by_one(people, context, staff_b
 
     def one_by_one():
         with acting_as(staff_bj):
-            return services._person_records_one_by_one(services.EXPERTS, register=services.expert_register, update=None, **kwargs)
+            return services._one_by_one(Expert, rows, update=None,
+                                        register=lambda **data: services.expert_register(actor=staff_bj, source="staff", source_partner="", **data))
 
     (old, old_written), (new, new_written) = _both(batched, one_by_one)
     assert new == old
