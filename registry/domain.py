@@ -12,6 +12,7 @@ REGIONS = (
     ("12", "天津", "Tianjin"),
     ("13", "河北", "Hebei"),
 )
+REGION_NAMES_ZH = {code: zh for code, zh, _en in REGIONS}
 REGION_OTHER = "00"
 SHARING_REGIONS = ("11", "12")  # experts of Beijing and Tianjin serve Hebei demand
 DEMAND_REGION = "13"

@@ -48,7 +48,7 @@ MODES = (MODE_ALL_OR_NOTHING, MODE_GOOD_ROWS)
 MODE_LABELS = {MODE_ALL_OR_NOTHING: "有错误则全部不导入", MODE_GOOD_ROWS: "导入正确的行，报告错误的行"}
 
 PERSONAL_KEYS = frozenset({"id_number", "mobile", "email", "name"})
-REGION_NAMES = {code: zh for code, zh, _ in domain.REGIONS}
+REGION_NAMES = domain.REGION_NAMES_ZH
 
 
 class FileProblem(Exception):

@@ -8,9 +8,7 @@ import io
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.domain import REGIONS
-
-REGION_NAMES_ZH = {code: zh for code, zh, _en in REGIONS}
+from registry.domain import REGION_NAMES_ZH
 
 COLUMNS = [("applications", "申请数"), ("completed", "办结数"), ("median_workdays", "办理用时中位数（工作日）"),
            ("on_time_rate", "按时办结率"), ("satisfaction", "满意度（平均分）"), ("ratings", "评价数")]

@@ -24,7 +24,7 @@ from registry import identifiers, permissions
 from registry.choices import Status
 from registry.domain import (
     MUTUAL_RECOGNITION_ITEMS,
-    REGIONS,
+    REGION_NAMES_ZH,
     TITLE_LEVEL_RANK,
     TITLE_SERIES,
 )
@@ -48,7 +48,7 @@ from .models import (
 )
 from .selectors import can_act, workday_calendar
 
-REGION_NAMES = {code: zh for code, zh, _ in REGIONS}
+REGION_NAMES = REGION_NAMES_ZH
 SERVICE_REGION_CODES = ("11", "12", "13")
 
 

@@ -31,7 +31,7 @@ from .forms import (
     SupplementForm,
 )
 
-REGION_NAMES = {code: zh for code, zh, _en in domain.REGIONS}
+REGION_NAMES = domain.REGION_NAMES_ZH
 CATEGORY_LABELS = {code: zh for code, zh, _en in standard.CATEGORIES}
 CHANNEL_LABELS = {"online": "网上办理", "window": "窗口办理", "mail": "邮寄送达"}
 

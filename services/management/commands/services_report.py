@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from services import selectors
 
-from services.report import REGION_NAMES_ZH as REGION
+from registry.domain import REGION_NAMES_ZH as REGION
 
 
 def _fmt(value, pct=False):
