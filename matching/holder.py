@@ -142,8 +142,7 @@ def warm_in_background() -> threading.Thread:
     def run():
         started = time.monotonic()
         try:
-            holder.expert_index()
-            holder.graduate_index()
+            holder.sync()  # builds both indexes
             log.info("matching indexes warmed in %.1f s", time.monotonic() - started)
         except Exception:  # a warm-up failure only means the first request builds it
             log.exception("matching index warm-up failed")
