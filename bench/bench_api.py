@@ -150,14 +150,13 @@ def server_pids(server: subprocess.Popen) -> dict[str, list[int]]:
     return {"gunicorn": workers, "postgres": backends}
 
 
-def measured(measure, server, *args) -> tuple[float, dict]:
+def measured(measure, server, port: int, path: str, key: str, seconds: int, connections: int) -> tuple[float, dict]:
     """Requests/s of ``measure`` and the CPU milliseconds per request of the server's processes during the run:
     a load-independent view (the other jobs on a shared machine change req/s, much less CPU per request)."""
-    measure(*args[:2], args[2], 1, args[4])  # warm: connections to the database opened, statements prepared
+    measure(port, path, key, 1, connections)  # warm: connections to the database opened, statements prepared
     pids = server_pids(server)
     before = {k: _cpu_seconds(v) for k, v in pids.items()}
-    rps = measure(*args)
-    seconds = args[3]
+    rps = measure(port, path, key, seconds, connections)
     cpu = {k: (_cpu_seconds(v) - before[k]) * 1000 / max(rps * seconds, 1) for k, v in pids.items()}
     return rps, cpu
 

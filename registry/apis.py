@@ -588,8 +588,7 @@ class ExpertListApi(RecordListApi):
         query = self._fast_filters()
         if query is None:
             return super().get(request, *args, **kwargs)
-        position = self._cursor_position()
-        if position is False:
+        if not self._cursor_usable():
             return super().get(request, *args, **kwargs)
         page = self.paginate_queryset(SqlPageSource(functools.partial(selectors.experts_page, query)))
         links = [self.paginator.get_next_link(), self.paginator.get_previous_link()]
@@ -597,21 +596,21 @@ class ExpertListApi(RecordListApi):
             *(json.dumps(link, ensure_ascii=False).encode() for link in links), ",".join(row["payload"] for row in page).encode())
         return HttpResponse(body, content_type="application/json")
 
-    def _cursor_position(self):
-        """The cursor's position as a timestamp; ``False`` when it is not one (the usual path answers that)."""
+    def _cursor_usable(self) -> bool:
+        """No cursor, or one whose position is an aware timestamp the statement can take; otherwise the usual path
+        answers (with the problem details of a bad cursor)."""
         if not self.request.query_params.get("cursor"):
-            return None
+            return True
         try:
             cursor = self.paginator.decode_cursor(self.request)
         except Exception:  # noqa: BLE001 - the usual path gives the problem details of a bad cursor
             return False
         if cursor is None or cursor.position is None:
-            return None
+            return True
         try:
-            position = dt.datetime.fromisoformat(cursor.position)
+            return dt.datetime.fromisoformat(cursor.position).tzinfo is not None
         except ValueError:
             return False
-        return position if position.tzinfo is not None else False
 
     def _fast_filters(self):
         if not FAST_LIST or connections[Expert.objects.db].vendor != "postgresql":
